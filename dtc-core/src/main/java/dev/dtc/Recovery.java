@@ -1,0 +1,33 @@
+package dev.dtc;
+
+import java.util.function.Supplier;
+import javax.transaction.xa.XAResource;
+
+/**
+ * Crash recovery of a {@link TransactionService}: the XA resources it may scan, and a way to run a
+ * scan now. Recovery also runs when the service is built and then periodically.
+ *
+ * <p>Register every resource that transactions of this node enlist: a decided transaction whose
+ * branches live in a resource that is not registered cannot be finished after a crash.
+ */
+public interface Recovery {
+
+    /**
+     * Registers a source of XAResources for recovery under a unique name. The supplier is called
+     * at each scan, so it may open a fresh connection (and should, when the old one may have been
+     * closed by the server).
+     *
+     * @throws IllegalArgumentException if the name is blank or already registered
+     */
+    void register(String name, Supplier<XAResource> source);
+
+    /** Removes a registration; unknown names are ignored. */
+    void unregister(String name);
+
+    /**
+     * Runs one recovery pass now: finishes decided transactions whose end was not logged, and
+     * rolls back prepared branches of this node that have no decision and are not in flight.
+     * Returns what it did. Safe to call concurrently with running transactions.
+     */
+    RecoveryReport scan();
+}

@@ -1,0 +1,51 @@
+package dev.dtc.audit;
+
+/** The audit events. Names are stable: operators grep for them and tests assert on them. */
+public enum EventType {
+    /** A transaction began. */
+    BEGIN,
+    /** A resource was enlisted as a branch (detail: resource class). */
+    ENLIST,
+    /** A branch was delisted (detail: flag). */
+    DELIST,
+    /** prepare was sent to a branch. */
+    PREPARE_SENT,
+    /** A branch voted to commit. */
+    VOTE_COMMIT,
+    /** A branch voted read-only: it takes no part in phase 2. */
+    VOTE_READ_ONLY,
+    /** A branch voted to abort, failed, or did not answer in time (detail: why). */
+    VOTE_ABORT,
+    /** The commit decision was forced to the log. */
+    DECISION_FORCED,
+    /** The outcome is rollback (detail: why). Nothing is logged: presumed abort. */
+    DECISION_ROLLBACK,
+    /** commit was sent to a branch (detail: "one-phase" for the 1PC optimisation). */
+    COMMIT_SENT,
+    /** A branch acknowledged its commit. */
+    COMMITTED,
+    /** rollback was sent to a branch. */
+    ROLLBACK_SENT,
+    /** A branch acknowledged its rollback. */
+    ROLLED_BACK,
+    /** A phase-2 call failed transiently and will be retried (detail: attempt and error). */
+    RETRY,
+    /** A resource reported a heuristic outcome (detail: which). */
+    HEURISTIC,
+    /** The transaction timed out and was marked for rollback. */
+    TIMEOUT,
+    /** Every branch acknowledged; the end record was written. */
+    END,
+    /** The transaction is over with outcome committed. */
+    TX_COMMITTED,
+    /** The transaction is over with outcome rolled back. */
+    TX_ROLLED_BACK,
+    /** Recovery committed a branch of a decided transaction. */
+    RECOVERY_COMMIT,
+    /** Recovery rolled back a prepared branch that had no decision. */
+    RECOVERY_ROLLBACK,
+    /** Recovery found a branch already finished (XAER_NOTA) or nothing to do. */
+    RECOVERY_DONE,
+    /** Recovery could not scan a resource (detail: resource and error). */
+    RECOVERY_FAILED
+}
