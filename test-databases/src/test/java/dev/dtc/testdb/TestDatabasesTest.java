@@ -23,11 +23,6 @@ class TestDatabasesTest {
             assertThat(setting(c, "SELECT current_database()")).isEqualTo("dtc_testdb_pg");
             assertThat(Integer.parseInt(setting(c, "SHOW max_prepared_transactions"))).isPositive();
             // the real thing, not just the setting
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE probe(x int)");
-            }
-            c.setAutoCommit(true);
             String gid = "dtc-testdb-" + System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.execute("BEGIN");
