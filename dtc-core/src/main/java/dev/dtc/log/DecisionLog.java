@@ -2,7 +2,6 @@ package dev.dtc.log;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,7 @@ public final class DecisionLog implements AutoCloseable {
 
     private static void createDirectory(Path directory) throws IOException {
         try {
-            Files.createDirectories(directory);
+            DirectoryDurability.createDirectories(directory);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("decision log directory " + directory + " exists but is not a directory", e);
         } catch (IOException e) {

@@ -28,7 +28,7 @@ public final class LogInspector {
     private final boolean everyRecord;
     private final CRC32C crc = new CRC32C();
 
-    private LogInspector(PrintStream out, boolean everyRecord) {
+    LogInspector(PrintStream out, boolean everyRecord) {
         this.out = out;
         this.everyRecord = everyRecord;
     }

@@ -3,11 +3,8 @@ package dev.dtc.log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.zip.CRC32C;
@@ -146,7 +143,7 @@ final class SegmentStore implements Closeable {
         forces++;
         bytesWritten += start.position();
         try {
-            syncDirectory();
+            DirectoryDurability.force(directory);
         } catch (IOException | RuntimeException e) {
             segment.close();
             throw e;
@@ -175,35 +172,7 @@ final class SegmentStore implements Closeable {
         if (deleted) {
             // Not needed for correctness (a resurrected old segment is superseded by the checkpoint),
             // but keeps the directory's state on disk in step with what stats() reports.
-            syncDirectory();
-        }
-    }
-
-    /** Makes created or deleted directory entries durable (a new segment must not vanish in a crash once records in it are acknowledged). */
-    private void syncDirectory() throws IOException {
-        if (System.getProperty("os.name", "").startsWith("Windows")) {
-            return; // Windows cannot open a directory as a file; NTFS journals the entry itself.
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            for (int attempt = 1; ; attempt++) {
-                // A FileChannel closes itself when its thread is interrupted; this one is opened just
-                // for the sync, so clear the flag first and retry if an interrupt still lands.
-                try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                    dir.force(true);
-                    return;
-                } catch (ClosedByInterruptException e) {
-                    interrupted = true;
-                    Thread.interrupted();
-                    if (attempt == 3) {
-                        throw e;
-                    }
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            DirectoryDurability.force(directory);
         }
     }
 
