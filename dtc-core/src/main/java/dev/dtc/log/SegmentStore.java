@@ -153,7 +153,7 @@ final class SegmentStore implements Closeable {
     }
 
     /** Oldest first, so an interrupted clean-up leaves a contiguous run of segments. A failure only delays deletion. */
-    private void deleteSuperseded() throws IOException {
+    private void deleteSuperseded() {
         boolean deleted = false;
         while (!superseded.isEmpty()) {
             SegmentFile oldest = superseded.peekFirst();
@@ -170,9 +170,13 @@ final class SegmentStore implements Closeable {
         }
         liveSegments = superseded.size() + 1;
         if (deleted) {
-            // Not needed for correctness (a resurrected old segment is superseded by the checkpoint),
-            // but keeps the directory's state on disk in step with what stats() reports.
-            DirectoryDurability.force(directory);
+            // Best effort: a deletion undone by a crash is harmless (the newer checkpoint supersedes
+            // the segment and start-up deletes it again), so a failure here must not stop the log.
+            try {
+                DirectoryDurability.force(directory);
+            } catch (IOException e) {
+                LOG.warn("Decision log {}: forcing the directory after deleting old segments failed", directory, e);
+            }
         }
     }
 
