@@ -7,7 +7,7 @@ import javax.sql.XAConnection;
 /**
  * Connector/J's XA data source whose connections never claim to be the same resource manager as another
  * connection, because MySQL and MariaDB cannot {@code XA START ... JOIN} a branch from a second connection
- * (see {@link MysqlXa}). A transaction manager then gives each connection a branch of its own, which works.
+ * (see {@code MysqlXa}). A transaction manager then gives each connection a branch of its own, which works.
  */
 final class NoJoinMysqlXADataSource extends MysqlXADataSource {
 

@@ -15,7 +15,7 @@ import org.postgresql.xa.PGXADataSource;
  * <p>Each call opens one connection to check that the server can take part in two-phase commit, and throws
  * {@link ConfigurationException} with a message that says what to fix when it cannot (or cannot be reached).
  * The vendor quirks and the reason for each setting are documented where they are handled:
- * {@link PostgresXa} and {@link MysqlXa}.
+ * {@code PostgresXa} and {@code MysqlXa}.
  *
  * <p>Only the driver of a database you use needs to be on the class path.
  */

@@ -3,8 +3,8 @@
  * server at start ({@link dev.dtc.xa.XaDataSources}), and their registration with recovery
  * ({@link dev.dtc.xa.XaRecovery}).
  *
- * <p>Vendor quirks are documented, and handled, in one class per vendor: {@link dev.dtc.xa.PostgresXa} and
- * {@link dev.dtc.xa.MysqlXa}. In short: PostgreSQL needs {@code max_prepared_transactions > 0}; neither database can
+ * <p>Vendor quirks are documented, and handled, in one class per vendor: {@code PostgresXa} and
+ * {@code MysqlXa}. In short: PostgreSQL needs {@code max_prepared_transactions > 0}; neither database can
  * join a branch from a second connection, so each enlisted connection is a branch of its own; both return Xids
  * from {@code recover} only for TMSTARTRSCAN.
  *
