@@ -178,6 +178,7 @@ class DamagedRecordTest {
         assertThat(report)
                 .contains("BAD FRAME at offset " + damaged)
                 .contains("DECISION tx-4 payload")
+                .contains("DECISION tx-9 payload 16 bytes \"branches of tx-9\"")
                 .contains("refuses to start");
     }
 }
