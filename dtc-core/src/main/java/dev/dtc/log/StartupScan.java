@@ -56,6 +56,13 @@ final class StartupScan {
     }
 
     private Result scanAll(List<SegmentFile> segments) throws IOException {
+        for (int i = 1; i < segments.size(); i++) {
+            if (segments.get(i).number() == segments.get(i - 1).number()) {
+                throw new LogCorruptedException(segments.get(i).path(), 0, "segment files "
+                        + segments.get(i - 1).path().getFileName() + " and " + segments.get(i).path().getFileName()
+                        + " have the same number; one of them does not belong in this directory");
+            }
+        }
         PendingTransactions state = null;
         SegmentFile active = null;
         int activeValidEnd = 0;
@@ -90,8 +97,10 @@ final class StartupScan {
             // Carried frames found after the damage, when the segment never reached its checkpoint.
             int carriedAfterDamage = damage != null && damage.validFrameFollows() && !contents.complete()
                     ? SegmentReader.carriedFramesFrom(image, damage.nextIntactFrame(), crc) : 0;
-            if (damage != null && !(last && !damage.checksumValid()
-                    && (!damage.validFrameFollows() || carriedAfterDamage > 0))) {
+            boolean tornWrite = damage != null && last && !damage.checksumValid()
+                    && (!damage.validFrameFollows()   // nothing intact after it: the final write was cut short
+                        || carriedAfterDamage > 0);   // a hole in a carried block that was never forced
+            if (damage != null && !tornWrite) {
                 throw new LogCorruptedException(segment.path(), damage.offset(), damage.reason() + whyNotTorn(last, damage));
             }
 
@@ -125,7 +134,8 @@ final class StartupScan {
 
     private static String whyNotTorn(boolean last, SegmentReader.Damage damage) {
         if (!last) {
-            return "; this is not the newest segment, whose writes were forced before a newer one was started";
+            return "; this is not the newest segment, and a segment is forced before a newer one is started,"
+                    + " so its end cannot be an interrupted write";
         }
         if (damage.checksumValid()) {
             return "; its checksum is valid, so it was written this way and is not an interrupted write";
