@@ -16,6 +16,11 @@ import java.util.List;
  * it happened: application calls, synchronization callbacks, and therefore the position of the
  * phases relative to them. The orders across resources that the specs do fix (all prepares
  * answered before the first commit, …) are checked separately by {@link TraceInvariants}.
+ *
+ * <p>{@code isSameRM} calls are left out: how often a manager asks and in which order is its own
+ * business (Narayana iterates a hash table, so even its own order varies from run to run), and
+ * what it concludes is visible where it matters, in the Xid and flags of {@code start}
+ * (a new branch, or {@code TMJOIN} on an existing one). The raw trace keeps them.
  */
 final class CanonicalTrace {
 
@@ -28,6 +33,9 @@ final class CanonicalTrace {
         List<TraceEvent> run = new ArrayList<>();
         int runEpoch = -1;
         for (TraceEvent e : events) {
+            if (e.kind() == TraceEvent.Kind.RESOURCE && e.operation().equals("isSameRM")) {
+                continue;
+            }
             if (e.kind() != TraceEvent.Kind.RESOURCE) {
                 flush(run, lines);
                 lines.add(e.render());

@@ -61,7 +61,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -90,12 +89,9 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
-                        r1   isSameRM(r3) -> false
-                        r2   isSameRM(r3) -> false
                         r3   setTransactionTimeout(60) -> true
                         r3   start(tx1/b3, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -128,7 +124,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  ut.commit -> ok
@@ -158,7 +153,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  tx.commit -> ok
@@ -194,7 +188,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -228,7 +221,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -271,7 +263,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -300,7 +291,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -328,12 +318,9 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
-                        r1   isSameRM(r3) -> false
-                        r2   isSameRM(r3) -> false
                         r3   setTransactionTimeout(60) -> true
                         r3   start(tx1/b3, TMNOFLAGS) -> ok
                         app  commit -> ok
@@ -365,7 +352,6 @@ final class CommitScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  rollback -> ok

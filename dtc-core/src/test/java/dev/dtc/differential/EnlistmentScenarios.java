@@ -24,7 +24,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r1) -> true
@@ -53,11 +52,9 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> true
                         r2   start(tx1/b1, TMJOIN) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
-                        r1   isSameRM(r2) -> true
                         r1   commit(tx1/b1, onePhase) -> ok
                         r2   end(tx1/b1, TMSUCCESS) -> ok
                         """,
@@ -77,20 +74,15 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
-                        r1   isSameRM(r3) -> true
-                        r2   isSameRM(r3) -> false
                         r3   start(tx1/b1, TMJOIN) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
-                        r1   isSameRM(r3) -> true
                         r1   prepare(tx1/b1) -> XA_OK
                         r1   commit(tx1/b1) -> ok
                         r2   end(tx1/b2, TMSUCCESS) -> ok
-                        r2   isSameRM(r3) -> false
                         r2   prepare(tx1/b2) -> XA_OK
                         r2   commit(tx1/b2) -> ok
                         r3   end(tx1/b1, TMSUCCESS) -> ok
@@ -113,7 +105,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUCCESS) -> true
@@ -142,7 +133,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUCCESS) -> true
@@ -175,7 +165,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMFAIL) -> true
@@ -204,7 +193,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUSPEND) -> true
@@ -237,7 +225,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUSPEND) -> true
@@ -287,7 +274,6 @@ final class EnlistmentScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> false
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> XAException(XAER_RMFAIL)
                         app  getStatus -> STATUS_MARKED_ROLLBACK

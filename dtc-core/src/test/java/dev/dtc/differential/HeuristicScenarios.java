@@ -26,7 +26,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> HeuristicMixedException
@@ -47,7 +46,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> HeuristicMixedException
@@ -68,7 +66,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> ok
@@ -89,7 +86,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> HeuristicMixedException
@@ -166,7 +162,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -237,7 +232,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> ok
@@ -269,7 +263,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> HeuristicMixedException
@@ -297,7 +290,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  rollback -> ok
@@ -326,7 +318,6 @@ final class HeuristicScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  rollback -> ok

@@ -24,7 +24,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -44,7 +43,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -64,7 +62,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -84,7 +81,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -105,7 +101,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -126,7 +121,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -146,7 +140,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -168,7 +161,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -195,12 +187,9 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  enlistResource(r3) -> true
-                r1   isSameRM(r3) -> false
-                r2   isSameRM(r3) -> false
                 r3   setTransactionTimeout(60) -> true
                 r3   start(tx1/b3, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -229,12 +218,9 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(60) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(60) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  enlistResource(r3) -> true
-                r1   isSameRM(r3) -> false
-                r2   isSameRM(r3) -> false
                 r3   setTransactionTimeout(60) -> true
                 r3   start(tx1/b3, TMNOFLAGS) -> ok
                 app  commit -> RollbackException
@@ -265,7 +251,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(30) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(30) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> ok
@@ -295,7 +280,6 @@ final class PrepareFailureScenarios {
                 r1   setTransactionTimeout(2) -> true
                 r1   start(tx1/b1, TMNOFLAGS) -> ok
                 app  enlistResource(r2) -> true
-                r1   isSameRM(r2) -> false
                 r2   setTransactionTimeout(2) -> true
                 r2   start(tx1/b2, TMNOFLAGS) -> ok
                 app  commit -> ok

@@ -23,7 +23,6 @@ final class RollbackOnlyScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  setRollbackOnly -> ok
@@ -100,7 +99,6 @@ final class RollbackOnlyScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> RollbackException
@@ -138,7 +136,6 @@ final class RollbackOnlyScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> RollbackException

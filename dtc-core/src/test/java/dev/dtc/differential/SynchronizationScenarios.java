@@ -164,7 +164,6 @@ final class SynchronizationScenarios {
                         app  commit -> ok
                         s1   beforeCompletion -> ok
                         s1   tx.enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok

@@ -108,7 +108,6 @@ final class ThreadAssociationScenarios {
                         r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  suspend -> a transaction
@@ -145,7 +144,6 @@ final class ThreadAssociationScenarios {
                         t2   resume(a transaction) -> ok
                         t2   getStatus -> STATUS_ACTIVE
                         t2   enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         t2   commit -> ok

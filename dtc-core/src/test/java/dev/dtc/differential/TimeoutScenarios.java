@@ -29,7 +29,6 @@ final class TimeoutScenarios {
                         r1   setTransactionTimeout(1) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r1   isSameRM(r2) -> false
                         r2   setTransactionTimeout(1) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r2, TMSUCCESS) -> true
