@@ -39,7 +39,6 @@ final class CommitScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -58,10 +57,8 @@ final class CommitScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -86,13 +83,10 @@ final class CommitScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
-                        r3   setTransactionTimeout(60) -> true
                         r3   start(tx1/b3, TMNOFLAGS) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -121,10 +115,8 @@ final class CommitScenarios {
                         app  ut.begin -> ok
                         app  ut.getStatus -> STATUS_ACTIVE
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  ut.commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -150,10 +142,8 @@ final class CommitScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  tx.commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -185,10 +175,8 @@ final class CommitScenarios {
                         app  registerSynchronization(s1) -> ok
                         app  registerInterposedSynchronization(i1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -218,10 +206,8 @@ final class CommitScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -260,10 +246,8 @@ final class CommitScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -288,10 +272,8 @@ final class CommitScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -315,13 +297,10 @@ final class CommitScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
-                        r3   setTransactionTimeout(60) -> true
                         r3   start(tx1/b3, TMNOFLAGS) -> ok
                         app  commit -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -349,15 +328,13 @@ final class CommitScenarios {
                         app  registerSynchronization(s1) -> ok
                         app  registerInterposedSynchronization(i1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  rollback -> ok
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
-                        r2   end(tx1/b2, TMFAIL) -> ok
+                        r2   end(tx1/b2, TMSUCCESS or TMFAIL) -> ok
                         r2   rollback(tx1/b2) -> ok
                         i1   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
@@ -379,10 +356,9 @@ final class CommitScenarios {
                         """
                         app  ut.begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  ut.rollback -> ok
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
                         app  ut.getStatus -> STATUS_NO_TRANSACTION
                         """,

@@ -21,10 +21,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r1) -> true
                         app  commit -> ok
@@ -49,7 +47,6 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
                         r2   start(tx1/b1, TMJOIN) -> ok
@@ -71,10 +68,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  enlistResource(r3) -> true
                         r3   start(tx1/b1, TMJOIN) -> ok
@@ -102,10 +97,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUCCESS) -> true
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -130,10 +123,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUCCESS) -> true
                         r1   end(tx1/b1, TMSUCCESS) -> ok
@@ -162,17 +153,15 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMFAIL) -> true
                         r1   end(tx1/b1, TMFAIL) -> ok
                         app  getStatus -> STATUS_ACTIVE
                         app  commit -> RollbackException
                         r1   prepare(tx1/b1) -> XAException(XA_RBROLLBACK)
-                        r2   end(tx1/b2, TMFAIL) -> ok
+                        r2   end(tx1/b2, TMSUCCESS or TMFAIL) -> ok
                         r2   rollback(tx1/b2) -> ok
                         """,
                         c -> {
@@ -190,10 +179,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUSPEND) -> true
                         r1   end(tx1/b1, TMSUSPEND) -> ok
@@ -222,10 +209,8 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  delistResource(r1, TMSUSPEND) -> true
                         r1   end(tx1/b1, TMSUSPEND) -> ok
@@ -251,7 +236,6 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  delistResource(r2, TMSUCCESS) -> false
                         app  commit -> ok
@@ -271,14 +255,12 @@ final class EnlistmentScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> false
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> XAException(XAER_RMFAIL)
                         app  getStatus -> STATUS_MARKED_ROLLBACK
                         app  commit -> RollbackException
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
                         """,
                         c -> {

@@ -171,6 +171,11 @@ final class RecordingResource implements XAResource {
         return same;
     }
 
+    /** The timeout the manager last passed to {@link #setTransactionTimeout}, 0 if never; not recorded. */
+    int timeoutGiven() {
+        return timeoutSeconds;
+    }
+
     @Override
     public int getTransactionTimeout() {
         trace.note(name, TraceEvent.Kind.RESOURCE, "getTransactionTimeout", Integer.toString(timeoutSeconds));
@@ -199,9 +204,13 @@ final class RecordingResource implements XAResource {
         try {
             return check.run();
         } catch (XAException x) {
-            // XAER_NOTA / XAER_PROTO / XAER_DUPID mean the manager called out of order; an XA_RB*
-            // answer (a branch ended with TMFAIL) is the RM's legitimate vote
-            boolean violation = x.errorCode < 0;
+            // XAER_PROTO / XAER_DUPID / XAER_NOTA mean the manager called out of order; an XA_RB*
+            // answer (a branch ended with TMFAIL) is the RM's legitimate vote, and XAER_NOTA to
+            // rollback or forget is the normal answer to a repeated or redundant call (XA: the
+            // branch is already gone), which a manager may make
+            String op = e.operation();
+            boolean redundant = x.errorCode == XAException.XAER_NOTA && (op.equals("rollback") || op.equals("forget"));
+            boolean violation = x.errorCode < 0 && !redundant;
             trace.finish(e, "XAException(" + JtaNames.xaCode(x.errorCode) + ")" + (violation ? " [protocol]" : ""));
             throw x;
         }

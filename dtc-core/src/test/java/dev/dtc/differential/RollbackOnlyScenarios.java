@@ -20,17 +20,15 @@ final class RollbackOnlyScenarios {
                         app  registerSynchronization(s1) -> ok
                         app  registerInterposedSynchronization(i1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  setRollbackOnly -> ok
                         app  getStatus -> STATUS_MARKED_ROLLBACK
                         app  commit -> RollbackException
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
-                        r2   end(tx1/b2, TMFAIL) -> ok
+                        r2   end(tx1/b2, TMSUCCESS or TMFAIL) -> ok
                         r2   rollback(tx1/b2) -> ok
                         i1   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
@@ -55,11 +53,10 @@ final class RollbackOnlyScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  setRollbackOnly -> ok
                         app  rollback -> ok
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
                         s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         app  getStatus -> STATUS_NO_TRANSACTION
@@ -96,21 +93,19 @@ final class RollbackOnlyScenarios {
                         app  registerSynchronization(s1) -> ok
                         app  registerSynchronization(s2) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> RollbackException
                         s1   beforeCompletion -> ok
                         s1   tx.setRollbackOnly -> ok
                         s2   beforeCompletion -> ok
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
-                        r2   end(tx1/b2, TMFAIL) -> ok
+                        r2   end(tx1/b2, TMSUCCESS or TMFAIL) -> ok
                         r2   rollback(tx1/b2) -> ok
-                        s2   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                        s2   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         app  getStatus -> STATUS_NO_TRANSACTION
                         """,
                         c -> {
@@ -133,20 +128,18 @@ final class RollbackOnlyScenarios {
                         app  registerSynchronization(s2) -> ok
                         app  registerInterposedSynchronization(i1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         app  commit -> RollbackException
                         s1   beforeCompletion -> RuntimeException
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
-                        r2   end(tx1/b2, TMFAIL) -> ok
+                        r2   end(tx1/b2, TMSUCCESS or TMFAIL) -> ok
                         r2   rollback(tx1/b2) -> ok
                         i1   afterCompletion(STATUS_ROLLEDBACK) -> ok
-                        s2   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                        s2   afterCompletion(STATUS_ROLLEDBACK) -> ok
                         app  getStatus -> STATUS_NO_TRANSACTION
                         """,
                         c -> {
@@ -166,12 +159,11 @@ final class RollbackOnlyScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  setRollbackOnly -> ok
                         app  enlistResource(r2) -> RollbackException
                         app  rollback -> ok
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
                         """,
                         c -> {
@@ -218,14 +210,13 @@ final class RollbackOnlyScenarios {
                         """
                         app  begin -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  tsr.getRollbackOnly -> false
                         app  tsr.setRollbackOnly -> ok
                         app  tsr.getRollbackOnly -> true
                         app  tsr.getTransactionStatus -> STATUS_MARKED_ROLLBACK
                         app  commit -> RollbackException
-                        r1   end(tx1/b1, TMFAIL) -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
                         r1   rollback(tx1/b1) -> ok
                         """,
                         c -> {

@@ -170,9 +170,30 @@ final class ScenarioContext {
     }
 
     void await(String label, Predicate<TraceEvent> match) throws InterruptedException {
-        if (!trace.awaitFinished(match, AWAIT)) {
+        awaitUpTo(label, match, AWAIT);
+    }
+
+    /**
+     * Waits at most {@code limit} for something one manager does on its own and the other may
+     * never do (a background retry); the "timed out" note is then part of that manager's trace.
+     * The limit is far above the first retry delay of dtc (100 ms), so it is not a race, and it
+     * bounds what the wait costs on a manager that does not retry.
+     */
+    void awaitUpTo(String label, Predicate<TraceEvent> match, Duration limit) throws InterruptedException {
+        awaitUpTo(label, match, 1, limit);
+    }
+
+    private void awaitUpTo(String label, Predicate<TraceEvent> match, int count, Duration limit)
+            throws InterruptedException {
+        if (!trace.awaitFinished(match, count, limit)) {
             recorder.note("await(" + label + ")", "timed out");
         }
+    }
+
+    /** Waits until {@code lane} has made its {@code n}th call of {@code operation}, at most {@code limit}. */
+    void awaitNth(String awaitedLane, String operation, int n, Duration limit) throws InterruptedException {
+        awaitUpTo(awaitedLane + " " + operation + " #" + n,
+                e -> e.lane().equals(awaitedLane) && e.operation().equals(operation), n, limit);
     }
 
     /** Waits until a status read through {@code tx} gives {@code expected}; records only a timeout. */

@@ -22,7 +22,6 @@ final class SynchronizationScenarios {
                         app  registerInterposedSynchronization(i2) -> ok
                         app  registerSynchronization(s2) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -31,10 +30,10 @@ final class SynchronizationScenarios {
                         i2   beforeCompletion -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
                         r1   commit(tx1/b1, onePhase) -> ok
-                        i2   afterCompletion(STATUS_COMMITTED) -> ok
                         i1   afterCompletion(STATUS_COMMITTED) -> ok
-                        s2   afterCompletion(STATUS_COMMITTED) -> ok
+                        i2   afterCompletion(STATUS_COMMITTED) -> ok
                         s1   afterCompletion(STATUS_COMMITTED) -> ok
+                        s2   afterCompletion(STATUS_COMMITTED) -> ok
                         """,
                         c -> {
                             RecordingResource r1 = c.resource("r1");
@@ -53,15 +52,14 @@ final class SynchronizationScenarios {
                         app  registerSynchronization(s1) -> ok
                         app  registerSynchronization(s2) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
                         s2   beforeCompletion -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
                         r1   commit(tx1/b1, onePhase) -> ok
-                        s2   afterCompletion(STATUS_COMMITTED) -> ok
                         s1   afterCompletion(STATUS_COMMITTED) -> RuntimeException
+                        s2   afterCompletion(STATUS_COMMITTED) -> ok
                         app  getStatus -> STATUS_NO_TRANSACTION
                         """,
                         c -> {
@@ -79,7 +77,6 @@ final class SynchronizationScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
@@ -90,8 +87,8 @@ final class SynchronizationScenarios {
                         r1   end(tx1/b1, TMSUCCESS) -> ok
                         r1   commit(tx1/b1, onePhase) -> ok
                         i1   afterCompletion(STATUS_COMMITTED) -> ok
-                        s2   afterCompletion(STATUS_COMMITTED) -> ok
                         s1   afterCompletion(STATUS_COMMITTED) -> ok
+                        s2   afterCompletion(STATUS_COMMITTED) -> ok
                         """,
                         c -> {
                             RecordingResource r1 = c.resource("r1");
@@ -113,7 +110,6 @@ final class SynchronizationScenarios {
                         app  begin -> ok
                         app  registerInterposedSynchronization(i1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         i1   beforeCompletion -> ok
@@ -121,8 +117,8 @@ final class SynchronizationScenarios {
                         i2   beforeCompletion -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
                         r1   commit(tx1/b1, onePhase) -> ok
-                        i2   afterCompletion(STATUS_COMMITTED) -> ok
                         i1   afterCompletion(STATUS_COMMITTED) -> ok
+                        i2   afterCompletion(STATUS_COMMITTED) -> ok
                         """,
                         c -> {
                             RecordingResource r1 = c.resource("r1");
@@ -159,12 +155,10 @@ final class SynchronizationScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok
                         s1   tx.enlistResource(r2) -> true
-                        r2   setTransactionTimeout(60) -> true
                         r2   start(tx1/b2, TMNOFLAGS) -> ok
                         r1   end(tx1/b1, TMSUCCESS) -> ok
                         r1   prepare(tx1/b1) -> XA_OK
@@ -190,7 +184,6 @@ final class SynchronizationScenarios {
                         app  begin -> ok
                         app  registerSynchronization(s1) -> ok
                         app  enlistResource(r1) -> true
-                        r1   setTransactionTimeout(60) -> true
                         r1   start(tx1/b1, TMNOFLAGS) -> ok
                         app  commit -> ok
                         s1   beforeCompletion -> ok

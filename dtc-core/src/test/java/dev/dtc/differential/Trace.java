@@ -53,18 +53,22 @@ final class Trace {
     }
 
     /**
-     * Waits until a finished event matches, for events produced by the manager's own threads
-     * (timeouts, background retries). The timeout is generous because the machine is slow;
-     * it only bounds how long a broken manager makes the test hang.
+     * Waits until {@code count} finished events match, for events produced by the manager's own
+     * threads (timeouts, background retries). The timeout is generous because the machine is
+     * slow; it only bounds how long a manager that never acts makes the test wait.
      */
-    boolean awaitFinished(Predicate<TraceEvent> match, Duration timeout) throws InterruptedException {
+    boolean awaitFinished(Predicate<TraceEvent> match, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (true) {
+                int found = 0;
                 for (TraceEvent e : events) {
                     if (e.outcome() != null && match.test(e)) {
-                        return true;
+                        found++;
                     }
+                }
+                if (found >= count) {
+                    return true;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -64,8 +64,12 @@ final class TraceEvent {
     }
 
     String render() {
-        String o = outcome;
-        return String.format("%-4s %s%s", lane, call, o == null ? "" : " -> " + o);
+        return render(lane, call, outcome);
+    }
+
+    /** "lane call -> outcome", the line format of every trace. */
+    static String render(String lane, String call, String outcome) {
+        return String.format("%-4s %s%s", lane, call, outcome == null ? "" : " -> " + outcome);
     }
 
     @Override
