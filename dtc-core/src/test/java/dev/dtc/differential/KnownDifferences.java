@@ -443,7 +443,7 @@ final class KnownDifferences {
                             + "counts as abort, r1 is rolled back, commit throws RollbackException; when r2's prepare "
                             + "finally answers, r2 is rolled back",
                     "the transaction timeout is a promise that the transaction ends by then; a branch that "
-                            + "does not vote in time must not hold the others' locks (issue #2, two-phase commit); the "
+                            + "does not vote in time must not hold the others' locks (docs/protocol.md); the "
                             + "spec does not say what a timeout does once commit has started",
                     """
                     app  setTransactionTimeout(3) -> ok
