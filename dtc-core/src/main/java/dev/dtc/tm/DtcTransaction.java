@@ -1,6 +1,7 @@
 package dev.dtc.tm;
 
 import dev.dtc.audit.EventType;
+import dev.dtc.twopc.Coordinator;
 import dev.dtc.twopc.Outcome;
 import dev.dtc.twopc.XaBranch;
 import jakarta.transaction.HeuristicMixedException;
@@ -115,7 +116,7 @@ public final class DtcTransaction implements Transaction {
                 throw rollbackException("transaction " + txId + " rolled back: a resource failed to end its branch");
             }
             status = branches.size() > 1 ? Status.STATUS_PREPARING : Status.STATUS_COMMITTING;
-            Outcome o = ctx.coordinator().commit(txId, List.copyOf(branches), deadlineNanos);
+            Outcome o = ctx.coordinator().commit(txId, List.copyOf(branches), deadlineNanos, this::enterPhase);
             switch (o.kind()) {
                 case COMMITTED -> {
                     status = Status.STATUS_COMMITTED;
@@ -211,6 +212,15 @@ public final class DtcTransaction implements Transaction {
             }
             lock.unlock();
         }
+    }
+
+    /** The coordinator moved on: what {@code getStatus()} says while it works. */
+    private void enterPhase(Coordinator.Phase p) {
+        status = switch (p) {
+            case PREPARING -> Status.STATUS_PREPARING;
+            case COMMITTING -> Status.STATUS_COMMITTING;
+            case ROLLING_BACK -> Status.STATUS_ROLLING_BACK;
+        };
     }
 
     private void markTimedOut() {
@@ -422,7 +432,7 @@ public final class DtcTransaction implements Transaction {
             }
             XaBranch b = find(xaRes);
             if (b == null) {
-                throw new IllegalStateException("resource " + xaRes + " is not enlisted in transaction " + txId);
+                return false; // not enlisted here: the javadoc reserves IllegalStateException for an inactive transaction
             }
             if (b.association() != XaBranch.Association.ACTIVE
                     && !(b.association() == XaBranch.Association.SUSPENDED && flag != XAResource.TMSUSPEND)) {

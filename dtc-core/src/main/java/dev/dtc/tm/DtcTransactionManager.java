@@ -93,11 +93,13 @@ public final class DtcTransactionManager implements TransactionManager {
 
     @Override
     public void resume(Transaction tobj) throws InvalidTransactionException, IllegalStateException, SystemException {
+        if (tobj == null) {
+            // tm.resume(tm.suspend()) on a thread without a transaction is a common idiom: a
+            // no-op, as in Narayana
+            return;
+        }
         if (current.get() != null) {
             throw new IllegalStateException("thread already has transaction " + current.get().id() + ": suspend it first");
-        }
-        if (tobj == null) {
-            throw new InvalidTransactionException("cannot resume a null transaction");
         }
         if (!(tobj instanceof DtcTransaction tx) || tx.manager() != this) {
             throw new InvalidTransactionException("transaction " + tobj + " does not belong to this transaction manager");

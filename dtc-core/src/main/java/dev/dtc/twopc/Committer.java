@@ -71,11 +71,13 @@ final class Committer {
                 return Result.COMMITTED;
             }
             if (code == XAException.XAER_NOTA) {
-                // The branch voted commit, so the resource knew it: it no longer does only if
-                // an earlier commit of ours reached it.
-                audit.emit(EventType.COMMITTED, txId, b.xid(), "XAER_NOTA: already committed");
-                decisions.acknowledged(d, b.xid());
-                return Result.COMMITTED;
+                // The branch voted commit, so the resource knew it a moment ago; on a first
+                // attempt nothing of ours can have finished it, so somebody else did (an
+                // operator's ROLLBACK PREPARED, say): outcome unknown, reported as a hazard.
+                // (On a retry or in recovery XAER_NOTA does mean "our earlier commit landed".)
+                audit.emit(EventType.HEURISTIC, txId, b.xid(), "XAER_NOTA on the first commit: the branch was finished outside dtc");
+                decisions.heuristic(d, b.xid(), "XAER_NOTA on first commit");
+                return Result.HEURISTIC_MIXED;
             }
             if (XaCodes.isTransient(code)) {
                 retrier.retryCommit(decisions, d, b, 0, XaCodes.describe(e));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javax.transaction.xa.XAException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,22 +40,28 @@ public final class Coordinator {
         this.rollbacker = new Rollbacker(executor, audit, retrier);
     }
 
+    /** The stages a caller may want to show (as JTA's getStatus does) while completion runs. */
+    public enum Phase { PREPARING, COMMITTING, ROLLING_BACK }
+
     /**
      * Commits the branches if every one of them agrees, else rolls all back.
      *
      * @param deadlineNanos {@link System#nanoTime()} by which every vote must be in, or
      *                      {@link Long#MAX_VALUE} for no limit
+     * @param onPhase       told when phase 1 starts and when phase 2 starts, and which way
      */
-    public Outcome commit(String txId, List<? extends Branch> branches, long deadlineNanos) {
+    public Outcome commit(String txId, List<? extends Branch> branches, long deadlineNanos, Consumer<Phase> onPhase) {
         if (branches.isEmpty()) {
             return Outcome.COMMITTED;
         }
         if (branches.size() == 1) {
             // One-phase commit: with a single resource there is nobody to agree with, so no
             // prepare and no log write; the resource decides alone.
+            onPhase.accept(Phase.COMMITTING);
             return commitOnePhase(txId, branches.get(0));
         }
 
+        onPhase.accept(Phase.PREPARING);
         List<Preparer.Answer> answers = preparer.prepareAll(txId, branches, deadlineNanos);
         List<Branch> voters = new ArrayList<>(branches.size());
         List<Branch> toRollBack = new ArrayList<>();
@@ -76,6 +83,7 @@ public final class Coordinator {
         }
         if (abortReason != null) {
             toRollBack.addAll(0, voters);
+            onPhase.accept(Phase.ROLLING_BACK);
             audit.emit(EventType.DECISION_ROLLBACK, txId, null, abortReason);
             Outcome o = rollBack(txId, toRollBack, abortReason);
             audit.emit(EventType.TX_ROLLED_BACK, txId, null, abortReason);
@@ -100,6 +108,7 @@ public final class Coordinator {
             return new Outcome(Outcome.Kind.UNKNOWN, "the decision log failed: " + e);
         }
 
+        onPhase.accept(Phase.COMMITTING);
         List<Committer.Result> results = committer.commitAll(decision, voters);
         int heurRollback = 0;
         int heurMixed = 0;

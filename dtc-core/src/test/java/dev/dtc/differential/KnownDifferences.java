@@ -580,15 +580,6 @@ final class KnownDifferences {
                     app  resume(a transaction) -> InvalidTransactionException
                     app  getStatus -> STATUS_NO_TRANSACTION
                     """),
-            new KnownDifference("resume-null", Kind.DTC_CHOICE,
-                    "resume(null) is a no-op",
-                    "throws InvalidTransactionException",
-                    "null is not a transaction; note for callers that write tm.resume(tm.suspend()) with no "
-                            + "transaction: guard the null",
-                    """
-                    app  resume(null) -> InvalidTransactionException
-                    app  getStatus -> STATUS_NO_TRANSACTION
-                    """),
             new KnownDifference("rollback-XA_HEURCOM", Kind.DTC_CHOICE,
                     "rollback returns normally; no forget",
                     "rollback returns normally; forget after recording the heuristic (audit event)",
