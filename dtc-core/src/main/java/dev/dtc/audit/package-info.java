@@ -1,0 +1,6 @@
+/**
+ * The audit trail: one SLF4J line per state change on logger {@code dev.dtc.audit}, with a
+ * stable event name and the transaction id (also in the MDC as {@code dtc.tx}), and the same
+ * event delivered to registered {@link dev.dtc.audit.AuditListener}s.
+ */
+package dev.dtc.audit;

@@ -1,0 +1,106 @@
+package dev.dtc.twopc;
+
+import dev.dtc.audit.Audit;
+import dev.dtc.audit.EventType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.transaction.xa.XAException;
+
+/**
+ * Phase 2 after a commit decision: sends commit to every branch that voted commit, in parallel
+ * (the first one on the caller's thread, which would otherwise only wait). A branch that fails
+ * transiently is handed to the {@link Retrier}; the caller is not kept waiting for it, because
+ * the outcome is already decided and durable.
+ */
+final class Committer {
+
+    /** What became of one branch's commit. */
+    enum Result {
+        COMMITTED,
+        /** The resource rolled back on its own (XA_HEURRB, or XA_RB* after prepare). */
+        HEURISTIC_ROLLBACK,
+        /** The resource did some of each, or cannot tell (XA_HEURMIX, XA_HEURHAZ, XAER_RMERR). */
+        HEURISTIC_MIXED,
+        /** Failed transiently; the retrier goes on in the background. */
+        RETRYING
+    }
+
+    private final Executor executor;
+    private final Audit audit;
+    private final Decisions decisions;
+    private final Retrier retrier;
+
+    Committer(Executor executor, Audit audit, Decisions decisions, Retrier retrier) {
+        this.executor = executor;
+        this.audit = audit;
+        this.decisions = decisions;
+        this.retrier = retrier;
+    }
+
+    List<Result> commitAll(Decisions.Decision d, List<? extends Branch> branches) {
+        int n = branches.size();
+        List<CompletableFuture<Result>> others = new ArrayList<>(n);
+        for (int i = 1; i < n; i++) {
+            Branch b = branches.get(i);
+            others.add(CompletableFuture.supplyAsync(() -> commitOne(d, b), executor));
+        }
+        List<Result> results = new ArrayList<>(n);
+        results.add(commitOne(d, branches.get(0)));
+        for (CompletableFuture<Result> f : others) {
+            results.add(f.join());
+        }
+        return results;
+    }
+
+    private Result commitOne(Decisions.Decision d, Branch b) {
+        String txId = d.txId();
+        audit.emit(EventType.COMMIT_SENT, txId, b.xid(), null);
+        try {
+            b.commit(false);
+            audit.emit(EventType.COMMITTED, txId, b.xid(), null);
+            decisions.acknowledged(d, b.xid());
+            return Result.COMMITTED;
+        } catch (XAException e) {
+            int code = e.errorCode;
+            if (code == XAException.XA_HEURCOM) {
+                audit.emit(EventType.COMMITTED, txId, b.xid(), "XA_HEURCOM: the resource had already committed");
+                forget(b);
+                decisions.acknowledged(d, b.xid());
+                return Result.COMMITTED;
+            }
+            if (code == XAException.XAER_NOTA) {
+                // The branch voted commit, so the resource knew it: it no longer does only if
+                // an earlier commit of ours reached it.
+                audit.emit(EventType.COMMITTED, txId, b.xid(), "XAER_NOTA: already committed");
+                decisions.acknowledged(d, b.xid());
+                return Result.COMMITTED;
+            }
+            if (XaCodes.isTransient(code)) {
+                retrier.retryCommit(decisions, d, b, 0, XaCodes.describe(e));
+                return Result.RETRYING;
+            }
+            Result r = code == XAException.XA_HEURRB || XaCodes.isRollback(code)
+                    ? Result.HEURISTIC_ROLLBACK : Result.HEURISTIC_MIXED;
+            audit.emit(EventType.HEURISTIC, txId, b.xid(), "on commit: " + XaCodes.describe(e));
+            decisions.heuristic(d, b.xid(), XaCodes.name(code));
+            if (XaCodes.isHeuristic(code)) {
+                forget(b);
+            }
+            return r;
+        } catch (RuntimeException e) {
+            retrier.retryCommit(decisions, d, b, 0, e.toString());
+            return Result.RETRYING;
+        }
+    }
+
+    private void forget(Branch b) {
+        try {
+            b.forget();
+        } catch (XAException | RuntimeException ignored) {
+            // The heuristic is in our log and the audit trail; a resource that cannot forget
+            // keeps it for its own operator.
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.dtc.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dtc.RecoveryReport;
+import dev.dtc.TransactionService;
+import dev.dtc.audit.EventType;
+import dev.dtc.tm.DtcTransaction;
+import dev.dtc.xid.DtcXid;
+import dev.dtc.xid.XidFactory;
+import jakarta.transaction.TransactionManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.transaction.xa.XAException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDecidedTransactionIsCommittedByTheNextService() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL); // b is unreachable until the "restart"
+        };
+        String txId;
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            tm.getTransaction().enlistResource(b);
+            tm.commit();
+        }
+        assertThat(b.prepared).hasSize(1);
+        b.onCommit = x -> { };
+
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).recoveryResource("b", () -> b).build()) {
+            // build() ran a recovery pass
+            assertThat(b.prepared).isEmpty();
+            assertThat(b.committed).hasSize(1);
+            assertThat(f.events).anyMatch(e -> e.type() == EventType.RECOVERY_COMMIT && txId.equals(e.txId()));
+            RecoveryReport again = dtc.recovery().scan();
+            assertThat(again.clean()).isTrue();
+            assertThat(again.committed()).isEmpty();
+        }
+        assertThat(f.pendingInLog()).isEmpty();
+    }
+
+    @Test
+    void aDecisionStaysPendingWhileAResourceCannotBeScanned() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL);
+        };
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            tm.getTransaction().enlistResource(a);
+            tm.getTransaction().enlistResource(b);
+            tm.commit();
+        }
+        b.recoverFailure = new XAException(XAException.XAER_RMFAIL);
+        try (TransactionService dtc = f.builder().build()) {
+            dtc.recovery().register("a", () -> a);
+            dtc.recovery().register("b", () -> b);
+            RecoveryReport r = dtc.recovery().scan();
+            assertThat(r.pending()).hasSize(1);
+            assertThat(r.failures()).singleElement().asString().contains("b");
+            b.recoverFailure = null;
+            b.onCommit = x -> { };
+            RecoveryReport r2 = dtc.recovery().scan();
+            assertThat(r2.committed()).hasSize(1);
+            assertThat(r2.finished()).hasSize(1);
+            assertThat(r2.clean()).isTrue();
+        }
+        assertThat(b.committed).hasSize(1);
+        assertThat(f.pendingInLog()).isEmpty();
+    }
+
+    @Test
+    void preparedBranchesWithoutDecisionAreRolledBackButOtherNodesAreLeftAlone() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource r = new InMemoryResource("r");
+        DtcXid earlierProcess = new XidFactory("test-node", 1_000L).branch(new XidFactory("test-node", 1_000L).newTransactionId(), 1);
+        DtcXid otherNode = new XidFactory("other-node", 1_000L).branch(new XidFactory("other-node", 1_000L).newTransactionId(), 1);
+        DtcXid foreign = new DtcXid(4711, "narayana-tx".getBytes(), "1".getBytes());
+        r.prepared.add(earlierProcess);
+        r.prepared.add(otherNode);
+        r.prepared.add(foreign);
+        try (TransactionService dtc = f.builder().recoveryResource("r", () -> r).build()) {
+            assertThat(r.rolledBack).containsExactly(earlierProcess);
+            assertThat(r.prepared).containsExactlyInAnyOrder(otherNode, foreign);
+            assertThat(f.count(EventType.RECOVERY_ROLLBACK)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPreparedBranchOfThisProcessGetsTheGracePeriod() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        try (TransactionService dtc = f.builder().recoveryGracePeriod(Duration.ofMillis(300)).build()) {
+            dtc.recovery().register("a", () -> a);
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            String txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            tm.getTransaction().enlistResource(b);
+            // in flight: recovery must not touch it even when prepared
+            a.prepared.add(new XidFactory("x", 1).branch("x/1/1", 1)); // noise from another node
+            RecoveryReport r = dtc.recovery().scan();
+            assertThat(r.rolledBack()).isEmpty();
+            tm.rollback();
+            // an orphan of this very process (simulated: prepared, not in flight, no decision)
+            DtcXid orphan = new DtcXid(DtcXid.FORMAT_ID, (txId + "9").getBytes(), "1".getBytes());
+            a.prepared.add(orphan);
+            assertThat(dtc.recovery().scan().rolledBack()).isEmpty(); // first seen: grace starts
+            Thread.sleep(400);
+            assertThat(dtc.recovery().scan().rolledBack()).containsExactly(orphan.toString());
+        }
+    }
+}

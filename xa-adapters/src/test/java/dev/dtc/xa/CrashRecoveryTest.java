@@ -1,0 +1,138 @@
+package dev.dtc.xa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dtc.RecoveryReport;
+import dev.dtc.TransactionService;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash recovery with real process kills: a child JVM ({@link CrashingTransaction}) runs a
+ * transaction over PostgreSQL and MySQL/MariaDB and dies at a chosen point; a new
+ * TransactionService on the same log directory recovers; the rows in both databases and the
+ * databases' lists of prepared transactions show the outcome.
+ */
+class CrashRecoveryTest {
+    static OrderDatabases dbs;
+
+    @TempDir
+    Path logDir;
+
+    @BeforeAll
+    static void databases() throws Exception {
+        dbs = new OrderDatabases();
+    }
+
+    @Test
+    void crashAfterPrepareBeforeTheDecisionRollsBothBack() throws Exception {
+        String id = "crash-a-" + UUID.randomUUID();
+        runChildUntilItDies(CrashingTransaction.CrashPoint.AFTER_PREPARE, id);
+        // both branches are prepared and hold their locks, invisible to others
+        assertThat(dbs.pgPrepared(CrashingTransaction.NODE)).hasSize(1);
+        assertThat(dbs.myPrepared(CrashingTransaction.NODE)).hasSize(1);
+        assertThat(dbs.orderExists(id)).isFalse();
+
+        RecoveryReport r = recover();
+        assertThat(r.rolledBack()).hasSize(2);
+        assertThat(r.committed()).isEmpty();
+        assertThat(dbs.orderExists(id)).isFalse();
+        assertThat(dbs.stockExists(id)).isFalse();
+        assertNothingInDoubt();
+    }
+
+    @Test
+    void crashAfterTheDecisionBeforeAnyCommitCommitsBoth() throws Exception {
+        String id = "crash-b-" + UUID.randomUUID();
+        runChildUntilItDies(CrashingTransaction.CrashPoint.AFTER_DECISION, id);
+        assertThat(dbs.pgPrepared(CrashingTransaction.NODE)).hasSize(1);
+        assertThat(dbs.myPrepared(CrashingTransaction.NODE)).hasSize(1);
+
+        RecoveryReport r = recover();
+        assertThat(r.committed()).hasSize(2);
+        assertThat(r.finished()).hasSize(1);
+        assertThat(dbs.orderExists(id)).isTrue();
+        assertThat(dbs.stockExists(id)).isTrue();
+        assertNothingInDoubt();
+    }
+
+    @Test
+    void crashAfterOneBranchCommittedCommitsTheOther() throws Exception {
+        String id = "crash-c-" + UUID.randomUUID();
+        runChildUntilItDies(CrashingTransaction.CrashPoint.AFTER_FIRST_COMMIT, id);
+        assertThat(dbs.orderExists(id)).as("PostgreSQL committed before the crash").isTrue();
+        assertThat(dbs.stockExists(id)).as("MySQL still prepared").isFalse();
+        assertThat(dbs.myPrepared(CrashingTransaction.NODE)).hasSize(1);
+
+        RecoveryReport r = recover();
+        assertThat(r.committed()).hasSize(1);
+        assertThat(r.finished()).hasSize(1);
+        assertThat(dbs.orderExists(id)).isTrue();
+        assertThat(dbs.stockExists(id)).isTrue();
+        assertNothingInDoubt();
+    }
+
+    /** A new service on the same log, with both databases registered: build() runs recovery. */
+    private RecoveryReport recover() {
+        List<AutoCloseable> closers = new ArrayList<>();
+        try (TransactionService dtc = TransactionService.builder().nodeName(CrashingTransaction.NODE).logDirectory(logDir)
+                .recoveryInterval(Duration.ZERO).build()) {
+            closers.add(XaRecovery.register(dtc.recovery(), "orders-pg", dbs.pgXa()));
+            closers.add(XaRecovery.register(dtc.recovery(), "stock-mysql", dbs.myXa()));
+            RecoveryReport r = dtc.recovery().scan();
+            assertThat(r.clean()).as("recovery report %s", r).isTrue();
+            RecoveryReport second = dtc.recovery().scan();
+            assertThat(second.committed()).isEmpty();
+            assertThat(second.rolledBack()).isEmpty();
+            return r;
+        } finally {
+            for (AutoCloseable c : closers) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    private void assertNothingInDoubt() throws Exception {
+        assertThat(dbs.pgPrepared(CrashingTransaction.NODE)).isEmpty();
+        assertThat(dbs.myPrepared(CrashingTransaction.NODE)).isEmpty();
+    }
+
+    private void runChildUntilItDies(CrashingTransaction.CrashPoint point, String id) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"),
+                CrashingTransaction.class.getName(), logDir.toString(), point.name(), id,
+                dbs.pg.jdbcUrl(OrderDatabases.DB), dbs.pg.user(), dbs.pg.password(),
+                dbs.my.jdbcUrl(OrderDatabases.DB), dbs.my.user(), dbs.my.password());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.add(line);
+                if (line.startsWith("KILL-ME")) {
+                    p.destroyForcibly(); // SIGKILL on Linux
+                }
+            }
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child ended; output: %s", output).isTrue();
+        assertThat(output).as("child output").noneMatch(l -> l.startsWith("SURVIVED"));
+        assertThat(output).as("child output").anyMatch(l -> l.startsWith("DYING") || l.startsWith("KILL-ME"));
+        assertThat(p.exitValue()).as("child died abnormally; output: %s", output).isNotZero();
+    }
+}
