@@ -86,6 +86,10 @@ public final class BenchmarkMain implements Callable<Integer> {
         Duration warmup = Duration.ofMillis(Math.round(warmupSeconds * 1000));
         Duration window = Duration.ofMillis(Math.round(durationSeconds * 1000));
 
+        System.err.println("== probing the disk under " + workDir);
+        String disk = DiskProbe.measure(workDir);
+        System.err.println(disk);
+
         List<PointResult> results = new ArrayList<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
@@ -105,7 +109,7 @@ public final class BenchmarkMain implements Callable<Integer> {
             }
         }
 
-        System.out.println(header(workDir, warmup, window, childJvmOptions, descriptions));
+        System.out.println(header(workDir, disk, warmup, window, childJvmOptions, descriptions));
         System.out.println(new ResultTable(configurations, threads, results, failures).render());
         return failures.isEmpty() ? 0 : 1;
     }
@@ -205,7 +209,7 @@ public final class BenchmarkMain implements Callable<Integer> {
         }
     }
 
-    private String header(Path workDir, Duration warmup, Duration window, List<String> childJvmOptions,
+    private String header(Path workDir, String disk, Duration warmup, Duration window, List<String> childJvmOptions,
             Map<String, String> descriptions) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("## dtc vs Narayana — two-phase commit of two no-op XA resources\n\n");
@@ -215,7 +219,7 @@ public final class BenchmarkMain implements Callable<Integer> {
                 .append(", ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("- logs under ").append(workDir.toAbsolutePath().normalize()).append(" (")
-                .append(Files.getFileStore(workDir).type()).append(")\n");
+                .append(Files.getFileStore(workDir).type()).append("); ").append(disk).append('\n');
         out.append("- per point: ").append(seconds(warmup)).append(" s warm-up, then ").append(seconds(window))
                 .append(" s measured; child JVM options: ").append(String.join(" ", childJvmOptions)).append('\n');
         descriptions.forEach((configuration, description) ->
