@@ -65,6 +65,10 @@ public final class BenchmarkMain implements Callable<Integer> {
             description = "Warm-up before each point, not recorded (default: ${DEFAULT-VALUE} s).")
     double warmupSeconds;
 
+    @Option(names = {"-r", "--rounds"}, paramLabel = "N", defaultValue = "1",
+            description = "Repeat all configurations N times, interleaved; each row shows the median round (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Where the fresh log directories are made (default: the directory holding this jar).")
     Path workDirectory;
@@ -86,30 +90,35 @@ public final class BenchmarkMain implements Callable<Integer> {
         Duration warmup = Duration.ofMillis(Math.round(warmupSeconds * 1000));
         Duration window = Duration.ofMillis(Math.round(durationSeconds * 1000));
 
-        System.err.println("== probing the disk under " + workDir);
-        String disk = DiskProbe.measure(workDir);
-        System.err.println(disk);
-
         List<PointResult> results = new ArrayList<>();
+        List<String> diskProbes = new ArrayList<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
-        for (String configuration : configurations) {
-            Path logDirectory = Files.createTempDirectory(workDir, "dtc-bench-" + configuration + "-");
-            try {
-                ChildOutcome outcome = runChild(configuration, logDirectory, warmup, window, childJvmOptions);
-                results.addAll(outcome.results);
-                if (outcome.description != null) {
-                    descriptions.put(configuration, outcome.description);
+        // Rounds run the configurations interleaved, so a disk that slows down for a while
+        // (this one is shared) hurts every configuration alike instead of one of them.
+        for (int round = 1; round <= rounds; round++) {
+            System.err.println("== round " + round + " of " + rounds + ": probing the disk under " + workDir);
+            String disk = DiskProbe.measure(workDir);
+            diskProbes.add(disk);
+            System.err.println(disk);
+            for (String configuration : configurations) {
+                Path logDirectory = Files.createTempDirectory(workDir, "dtc-bench-" + configuration + "-");
+                try {
+                    ChildOutcome outcome = runChild(configuration, logDirectory, warmup, window, childJvmOptions);
+                    results.addAll(outcome.results);
+                    if (outcome.description != null) {
+                        descriptions.put(configuration, outcome.description);
+                    }
+                    if (outcome.failure != null) {
+                        failures.putIfAbsent(configuration, outcome.failure);
+                    }
+                } finally {
+                    deleteRecursively(logDirectory);
                 }
-                if (outcome.failure != null) {
-                    failures.put(configuration, outcome.failure);
-                }
-            } finally {
-                deleteRecursively(logDirectory);
             }
         }
 
-        System.out.println(header(workDir, disk, warmup, window, childJvmOptions, descriptions));
+        System.out.println(header(workDir, diskProbes, warmup, window, childJvmOptions, descriptions));
         System.out.println(new ResultTable(configurations, threads, results, failures).render());
         return failures.isEmpty() ? 0 : 1;
     }
@@ -124,6 +133,9 @@ public final class BenchmarkMain implements Callable<Integer> {
         }
         if (threads.stream().anyMatch(n -> n < 1)) {
             throw new ParameterException(spec.commandLine(), "--threads: every count must be at least 1, got " + threads);
+        }
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         }
         if (durationSeconds <= 0 || warmupSeconds < 0) {
             throw new ParameterException(spec.commandLine(),
@@ -209,7 +221,7 @@ public final class BenchmarkMain implements Callable<Integer> {
         }
     }
 
-    private String header(Path workDir, String disk, Duration warmup, Duration window, List<String> childJvmOptions,
+    private String header(Path workDir, List<String> diskProbes, Duration warmup, Duration window, List<String> childJvmOptions,
             Map<String, String> descriptions) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("## dtc vs Narayana — two-phase commit of two no-op XA resources\n\n");
@@ -219,9 +231,13 @@ public final class BenchmarkMain implements Callable<Integer> {
                 .append(", ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("- logs under ").append(workDir.toAbsolutePath().normalize()).append(" (")
-                .append(Files.getFileStore(workDir).type()).append("); ").append(disk).append('\n');
+                .append(Files.getFileStore(workDir).type()).append(")\n");
+        for (String disk : diskProbes) {
+            out.append("- ").append(disk).append('\n');
+        }
         out.append("- per point: ").append(seconds(warmup)).append(" s warm-up, then ").append(seconds(window))
-                .append(" s measured; child JVM options: ").append(String.join(" ", childJvmOptions)).append('\n');
+                .append(" s measured").append(rounds > 1 ? "; " + rounds + " rounds, each row the round with the median tx/s" : "")
+                .append("; child JVM options: ").append(String.join(" ", childJvmOptions)).append('\n');
         descriptions.forEach((configuration, description) ->
                 out.append("- ").append(configuration).append(": ").append(description).append('\n'));
         return out.toString();

@@ -1,13 +1,22 @@
 package dev.dtc.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Renders all points of a run as Markdown: one row per point, then dtc's throughput as a ratio to each other configuration. */
+/**
+ * Renders all points of a run as Markdown: one row per configuration and thread count, then
+ * dtc's throughput as a ratio to each other configuration.
+ *
+ * <p>With several rounds a row shows the round whose throughput is the median (the lower
+ * middle one for an even count), with that same round's percentiles, so the numbers in a row
+ * always come from one measurement; the spread of throughput over the rounds is shown beside.
+ */
 final class ResultTable {
 
     static final String DTC = Configuration.DTC.label();
@@ -32,9 +41,11 @@ final class ResultTable {
     }
 
     String render() {
+        boolean rounds = results.stream().anyMatch(r -> rounds(r.configuration(), r.threads()).size() > 1);
         StringBuilder out = new StringBuilder();
-        out.append("| configuration | threads | committed tx/s | p50 latency (ms) | p99 latency (ms) | failed tx |\n");
-        out.append("|---|---:|---:|---:|---:|---:|\n");
+        out.append("| configuration | threads | committed tx/s | p50 latency (ms) | p99 latency (ms) | failed tx |")
+                .append(rounds ? " tx/s over rounds |\n" : "\n");
+        out.append("|---|---:|---:|---:|---:|---:|").append(rounds ? "---:|\n" : "\n");
         boolean anyUnchecked = false;
         for (String configuration : configurations) {
             for (int threads : threadCounts) {
@@ -42,11 +53,19 @@ final class ResultTable {
                 if (point.isPresent()) {
                     PointResult r = point.get();
                     anyUnchecked |= !r.twoPhaseChecked();
-                    out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d |\n", configuration,
+                    out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d |", configuration,
                             threads, grouped(r.transactionsPerSecond()), r.twoPhaseChecked() ? "" : " †",
                             r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.failed()));
+                    if (rounds) {
+                        List<PointResult> all = rounds(configuration, threads);
+                        out.append(' ').append(grouped(all.get(0).transactionsPerSecond())).append(" – ")
+                                .append(grouped(all.get(all.size() - 1).transactionsPerSecond()))
+                                .append(" (").append(all.size()).append(") |");
+                    }
+                    out.append('\n');
                 } else {
-                    out.append(String.format(Locale.ROOT, "| %s | %d | no result | | | |\n", configuration, threads));
+                    out.append(String.format(Locale.ROOT, "| %s | %d | no result | | | |", configuration, threads))
+                            .append(rounds ? " |\n" : "\n");
                 }
             }
         }
@@ -101,10 +120,18 @@ final class ResultTable {
         return out.toString();
     }
 
+    /** The median round of this point, if any round produced it. */
     private Optional<PointResult> find(String configuration, int threads) {
+        List<PointResult> all = rounds(configuration, threads);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get((all.size() - 1) / 2));
+    }
+
+    /** Every round of this point, slowest first. */
+    private List<PointResult> rounds(String configuration, int threads) {
         return results.stream()
                 .filter(r -> r.configuration().equals(configuration) && r.threads() == threads)
-                .findFirst();
+                .sorted(Comparator.comparingDouble(PointResult::transactionsPerSecond))
+                .collect(Collectors.toList());
     }
 
     private static String grouped(double value) {

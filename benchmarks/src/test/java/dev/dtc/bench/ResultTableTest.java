@@ -47,4 +47,17 @@ class ResultTableTest {
 
         assertThat(table).contains("| dtc | 1 | 5,000 † |").contains("† the resources did not see");
     }
+
+    @Test
+    void withSeveralRoundsARowIsTheMedianRoundWithItsOwnPercentilesAndTheSpread() {
+        PointResult slow = new PointResult("dtc", 8, 40_000, 0, 10.0, 900_000, 9_000_000, 20_000_000, true);
+        PointResult middle = new PointResult("dtc", 8, 50_000, 0, 10.0, 500_000, 5_000_000, 10_000_000, true);
+        PointResult fast = new PointResult("dtc", 8, 70_000, 0, 10.0, 100_000, 1_000_000, 2_000_000, true);
+
+        String table = new ResultTable(List.of("dtc"), List.of(8), List.of(fast, slow, middle), Map.of()).render();
+
+        assertThat(table)
+                .contains("| tx/s over rounds |")
+                .contains("| dtc | 8 | 5,000 | 0.500 | 5.000 | 0 | 4,000 – 7,000 (3) |");
+    }
 }
