@@ -1,36 +1,116 @@
 package dev.dtc.log;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The durable decision log (API stub: the implementation is being written).
+ * The durable decision log: append-only segment files in one directory, records framed with length
+ * and CRC32C, concurrent forced appends sharing one write and one force. The byte layout, the
+ * start-up rules and the operator's runbook are in docs/log-format.md.
+ *
+ * <p>Thread-safe. Several logs may be open in one JVM on different directories.
  */
 public final class DecisionLog implements AutoCloseable {
 
-    /** Opens (creating if needed) the log in a directory, takes its lock and reads every segment. */
-    public static DecisionLog open(Path directory, LogConfig config) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
+
+    private final Path directory;
+    private final DirectoryLock lock;
+    private final SegmentStore store;
+    private final GroupCommit writer;
+    private final Map<String, List<LogRecord>> pendingAtOpen;
+
+    private DecisionLog(Path directory, DirectoryLock lock, SegmentStore store, Map<String, List<LogRecord>> pendingAtOpen) {
+        this.directory = directory;
+        this.lock = lock;
+        this.store = store;
+        this.writer = new GroupCommit(directory, store);
+        this.pendingAtOpen = pendingAtOpen;
     }
 
-    /** Transactions with a DECISION or HEURISTIC record and no END, with those records in log order. */
+    /**
+     * Opens (creating if needed) the log in a directory, takes its lock and reads every segment.
+     *
+     * @throws LogLockedException    another process, or another log in this JVM, uses the directory
+     * @throws LogCorruptedException a damaged record that is not a torn final write; nothing was changed
+     */
+    public static DecisionLog open(Path directory, LogConfig config) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(config, "config");
+        createDirectory(directory);
+        DirectoryLock lock = DirectoryLock.acquire(directory);
+        try {
+            Path dir = lock.directory();
+            StartupScan.Result scan = StartupScan.scan(dir);
+            Map<String, List<LogRecord>> pending = scan.pending().snapshot();
+            SegmentStore store = SegmentStore.start(dir, config, scan);
+            LOG.info("Decision log {} opened: {} pending transactions", dir, pending.size());
+            return new DecisionLog(dir, lock, store, pending);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void createDirectory(Path directory) throws IOException {
+        try {
+            DirectoryDurability.createDirectories(directory);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("decision log directory " + directory + " exists but is not a directory", e);
+        } catch (IOException e) {
+            throw new IOException("cannot create decision log directory " + directory + " (" + e
+                    + "); choose a directory this process can create and write", e);
+        }
+    }
+
+    /**
+     * Transactions with a DECISION or HEURISTIC record and no END when the log was opened, each
+     * with those records in log order. Unmodifiable; does not change as records are appended.
+     */
     public Map<String, List<LogRecord>> pendingAtOpen() {
-        throw new UnsupportedOperationException("not yet");
+        return pendingAtOpen;
     }
 
     /** Appends and returns once the record is durable; concurrent callers share one write and one force. */
     public void appendForced(LogRecord record) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        writer.appendForced(Objects.requireNonNull(record, "record"));
     }
 
-    /** Appends without waiting for the force (used for END records: losing one only repeats recovery work). */
+    /**
+     * Appends without waiting for the force (used for END records: losing one only repeats recovery
+     * work). The record is written with the next write, at the latest the next append or close.
+     */
     public void append(LogRecord record) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        writer.append(Objects.requireNonNull(record, "record"));
     }
 
+    public LogStats stats() {
+        return store.stats();
+    }
+
+    /** The log directory, as a real path. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Writes and forces what is queued, closes the files and releases the lock. Idempotent. */
     @Override
     public void close() throws IOException {
+        try {
+            writer.close();
+        } finally {
+            lock.close();
+        }
     }
 }

@@ -54,4 +54,49 @@ class ConcurrentTransactionsTest {
         assertThat(f.count(EventType.DECISION_FORCED)).isEqualTo(total);
         assertThat(f.pendingInLog()).isEmpty();
     }
+
+    @Test
+    void thousandsOfTransactionsOpenAtOnceCompleteIndependently() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        int open = 3_000;
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            List<jakarta.transaction.Transaction> txs = new ArrayList<>();
+            for (int i = 0; i < open; i++) {
+                tm.begin();
+                tm.getTransaction().enlistResource(a);
+                tm.getTransaction().enlistResource(b);
+                txs.add(tm.suspend());
+            }
+            assertThat(dtc.transactionsInFlight()).isEqualTo(open);
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < open; i++) {
+                jakarta.transaction.Transaction tx = txs.get(i);
+                boolean commit = i % 3 != 0;
+                futures.add(pool.submit(() -> {
+                    tm.resume(tx);
+                    if (commit) {
+                        tm.commit();
+                    } else {
+                        tm.rollback();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> fu : futures) {
+                fu.get();
+            }
+            pool.shutdown();
+            assertThat(dtc.transactionsInFlight()).isZero();
+        }
+        assertThat(a.committed).hasSize(2_000);
+        assertThat(b.committed).hasSize(2_000);
+        assertThat(a.rolledBack).hasSize(1_000);
+        assertThat(b.rolledBack).hasSize(1_000);
+        assertThat(a.prepared).isEmpty();
+        assertThat(f.pendingInLog()).isEmpty();
+    }
 }

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Builds services on a temp log directory and reads back what they logged. */
 final class EngineFixture {
     final Path dir;
-    final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** Concurrent and cheap to append to: busy tests record tens of thousands of events. */
+    final java.util.Queue<AuditEvent> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     EngineFixture(Path dir) {
         this.dir = dir;

@@ -14,7 +14,7 @@ import javax.sql.XAConnection;
  * MySQL/MariaDB and dies at the point it is told, with {@code Runtime.halt} (no shutdown hooks,
  * no flushing: as close to a power cut as a JVM gets) or by waiting to be killed with SIGKILL.
  *
- * <p>Arguments: logDir crashPoint orderId pgUrl pgUser pgPassword myUrl myUser myPassword.
+ * <p>Arguments: logDir crashPoint orderId nodeName pgUrl pgUser pgPassword myUrl myUser myPassword.
  */
 public final class CrashingTransaction {
 
@@ -28,19 +28,18 @@ public final class CrashingTransaction {
         AFTER_FIRST_COMMIT
     }
 
-    static final String NODE = "crash-node";
-
     public static void main(String[] args) throws Exception {
         Path logDir = Path.of(args[0]);
         CrashPoint point = CrashPoint.valueOf(args[1]);
         String id = args[2];
-        XAConnection pg = XaDataSources.postgres(args[3], args[4], args[5]).getXAConnection();
-        XAConnection my = XaDataSources.mysql(args[6], args[7], args[8]).getXAConnection();
+        String node = args[3];
+        XAConnection pg = XaDataSources.postgres(args[4], args[5], args[6]).getXAConnection();
+        XAConnection my = XaDataSources.mysql(args[7], args[8], args[9]).getXAConnection();
         HookedXAResource pgRes = new HookedXAResource(pg.getXAResource());
         HookedXAResource myRes = new HookedXAResource(my.getXAResource());
         AtomicInteger votes = new AtomicInteger();
 
-        TransactionService dtc = TransactionService.builder().nodeName(NODE).logDirectory(logDir)
+        TransactionService dtc = TransactionService.builder().nodeName(node).logDirectory(logDir)
                 .defaultTimeout(Duration.ofSeconds(60)).recoveryInterval(Duration.ZERO)
                 .auditListener(e -> {
                     if (point == CrashPoint.AFTER_PREPARE && e.type() == EventType.VOTE_COMMIT && votes.incrementAndGet() == 2) {

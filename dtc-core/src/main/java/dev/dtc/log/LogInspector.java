@@ -1,0 +1,123 @@
+package dev.dtc.log;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Prints what a log directory holds, for an operator whose coordinator refused to start:
+ * {@code java -cp dtc-core.jar dev.dtc.log.LogInspector <log-directory> [--records]}.
+ *
+ * <p>For each segment: its header, how many frames of each kind, where the intact frames end, and
+ * for a damaged frame the records just before it and where the next intact frame starts. Then what
+ * start-up would decide. It only reads (and takes no lock), so it can run beside a live coordinator,
+ * though the newest segment may then change under it.
+ */
+public final class LogInspector {
+
+    private static final int CONTEXT_RECORDS = 5;
+
+    private final PrintStream out;
+    private final boolean everyRecord;
+    private final CRC32C crc = new CRC32C();
+
+    LogInspector(PrintStream out, boolean everyRecord) {
+        this.out = out;
+        this.everyRecord = everyRecord;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--records"))) {
+            System.err.println("usage: java -cp dtc-core.jar dev.dtc.log.LogInspector <log-directory> [--records]");
+            System.exit(2);
+        }
+        Path dir = Paths.get(args[0]);
+        if (!Files.isDirectory(dir)) {
+            System.err.println(dir + " is not a directory");
+            System.exit(2);
+        }
+        new LogInspector(System.out, args.length == 2).inspect(dir);
+    }
+
+    void inspect(Path dir) throws IOException {
+        List<SegmentFile> segments = SegmentFile.list(dir);
+        out.println("Decision log " + dir.toAbsolutePath() + ": " + segments.size() + " segment file(s)");
+        for (SegmentFile segment : segments) {
+            inspect(segment);
+        }
+        out.println();
+        out.println("Start-up verdict:");
+        try {
+            StartupScan.Result scan = StartupScan.scan(dir);
+            Map<String, List<LogRecord>> pending = scan.pending().snapshot();
+            out.println("  opens; " + pending.size() + " pending transaction(s)"
+                    + (scan.tornTail() ? "; a torn final write at offset " + scan.activeValidEnd() + " of "
+                    + scan.active().path().getFileName() + " will be cut off" : "")
+                    + (scan.interruptedRoll() != null ? "; the interrupted segment "
+                    + scan.interruptedRoll().path().getFileName() + " will be dropped" : ""));
+            pending.forEach((tx, records) -> out.println("  pending " + tx + ": " + records));
+        } catch (LogCorruptedException e) {
+            out.println("  refuses to start: " + e.getMessage());
+        }
+    }
+
+    private void inspect(SegmentFile segment) throws IOException {
+        byte[] image = Files.readAllBytes(segment.path());
+        out.println();
+        out.println(segment.path().getFileName() + " (" + image.length + " bytes)");
+        if (image.length < LogFormat.HEADER_BYTES) {
+            out.println("  header missing: the file is shorter than the " + LogFormat.HEADER_BYTES + "-byte header");
+            return;
+        }
+        String headerProblem = LogFormat.headerProblem(image, segment.number(), crc);
+        if (headerProblem != null) {
+            out.println("  header unusable: " + headerProblem);
+            return;
+        }
+        long[] counts = new long[4]; // carried, checkpoint, records, ends
+        Deque<String> recent = new ArrayDeque<>();
+        SegmentReader.Outcome outcome = SegmentReader.read(image, LogFormat.HEADER_BYTES,
+                (offset, end, kind, flags, txId, payload) -> {
+                    String line = describe(offset, kind, flags, txId, payload);
+                    if (everyRecord) {
+                        out.println("  " + line);
+                    }
+                    recent.addLast(line);
+                    if (recent.size() > CONTEXT_RECORDS) {
+                        recent.removeFirst();
+                    }
+                    if (kind == LogFormat.KIND_CHECKPOINT) {
+                        counts[1]++;
+                    } else if ((flags & LogFormat.FLAG_CARRIED) != 0) {
+                        counts[0]++;
+                    } else {
+                        counts[kind == RecordType.END.code() ? 3 : 2]++;
+                    }
+                }, crc);
+        out.println("  " + counts[0] + " carried, " + counts[1] + " checkpoint, " + counts[2] + " DECISION/HEURISTIC, "
+                + counts[3] + " END; intact frames end at offset " + outcome.validEnd());
+        SegmentReader.Damage damage = outcome.damage();
+        if (damage != null) {
+            out.println("  BAD FRAME at offset " + damage.offset() + ": " + damage.reason());
+            out.println("  next intact frame: " + (damage.validFrameFollows() ? "at offset " + damage.nextIntactFrame()
+                    : "none (looks like a torn final write if this is the newest segment)"));
+            out.println("  the last intact frames before it:");
+            recent.forEach(line -> out.println("    " + line));
+        }
+    }
+
+    private static String describe(int offset, byte kind, byte flags, String txId, byte[] payload) {
+        if (kind == LogFormat.KIND_CHECKPOINT) {
+            return "@" + offset + " CHECKPOINT after " + LogFormat.intAt(payload, 0) + " carried record(s)";
+        }
+        return "@" + offset + " " + RecordType.ofCode(kind) + ((flags & LogFormat.FLAG_CARRIED) != 0 ? " (carried)" : "")
+                + " " + txId + " payload " + payload.length + " bytes";
+    }
+}

@@ -1,0 +1,211 @@
+package dev.dtc.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.zip.CRC32C;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segment files: appends batches to the active segment, rolls to a new one when it is full,
+ * and deletes what the new one supersedes.
+ *
+ * <p>Clean-up by copying forward: a new segment starts with a copy of every pending record
+ * (flagged as carried) and a checkpoint frame. Once that is durable, every older segment is
+ * redundant and is deleted, so the log holds one segment (two during a roll) however long a
+ * transaction stays pending, and there is no per-segment bookkeeping of which transaction lives
+ * where. The price is copying the pending records once per segment, which is small next to a
+ * segment of new records (the roll threshold counts only bytes appended after the checkpoint).
+ *
+ * <p>Not thread-safe: used by start-up, then only by the current group-commit leader. The counters
+ * are volatile so {@link #stats()} can read them from any thread.
+ */
+final class SegmentStore implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
+
+    private final Path directory;
+    private final long segmentBytes;
+    private final PendingTransactions pending;
+    private final CRC32C crc = new CRC32C();
+    /** Superseded segments not deleted yet: normally empty, except when a deletion failed. */
+    private final Deque<SegmentFile> superseded = new ArrayDeque<>();
+    private ActiveSegment active;
+
+    private volatile long forces;
+    private volatile long writes;
+    private volatile long recordsWritten;
+    private volatile long bytesWritten;
+    private volatile long rolls;
+    private volatile long segmentsDeleted;
+    private volatile int liveSegments;
+    private volatile int pendingTransactions;
+
+    private SegmentStore(Path directory, LogConfig config, PendingTransactions pending) {
+        this.directory = directory;
+        this.segmentBytes = config.segmentBytes();
+        this.pending = pending;
+    }
+
+    /** Makes the repairs start-up decided on, in an order that is safe to interrupt at any point, and opens the active segment. */
+    static SegmentStore start(Path directory, LogConfig config, StartupScan.Result scan) throws IOException {
+        SegmentStore store = new SegmentStore(directory, config, scan.pending());
+        try {
+            store.superseded.addAll(scan.superseded());
+            if (scan.interruptedRoll() != null) {
+                LOG.warn("Decision log {}: dropping {}, a segment whose start was interrupted (its checkpoint was never"
+                        + " completed; the older segments still hold everything)", directory, scan.interruptedRoll().path());
+                Files.delete(scan.interruptedRoll().path());
+            }
+            if (scan.active() == null) {
+                store.active = store.createSegment(scan.nextNumber());
+            } else {
+                if (scan.tornTail()) {
+                    LOG.warn("Decision log {}: cutting off a torn final write in {} at byte offset {} ({} bytes that were"
+                            + " never acknowledged)", directory, scan.active().path(), scan.activeValidEnd(),
+                            Files.size(scan.active().path()) - scan.activeValidEnd());
+                }
+                store.active = ActiveSegment.reopen(scan.active(), scan.activeValidEnd(), scan.activeCheckpointEnd());
+            }
+            store.deleteSuperseded();
+            store.pendingTransactions = store.pending.transactions();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            store.closeQuietly();
+            throw e;
+        }
+    }
+
+    /** One write for the whole batch, one fsync if anybody in it waits for durability. */
+    void write(Batch batch) throws IOException {
+        active.write(batch.bytes(), batch.length());
+        writes++;
+        bytesWritten += batch.length();
+        recordsWritten += batch.records().size();
+        if (batch.forced()) {
+            active.sync();
+            forces++;
+        }
+        for (LogRecord r : batch.records()) {
+            pending.apply(r);
+        }
+        pendingTransactions = pending.transactions();
+    }
+
+    boolean needsRoll() {
+        return active.appendedSinceCheckpoint() >= segmentBytes;
+    }
+
+    /**
+     * Starts the next segment with the pending records and deletes the older ones. Each step is
+     * durable before the next begins: old segment forced, new segment written, forced and its
+     * directory entry forced, then deletion. A crash anywhere leaves a log that start-up reads
+     * correctly (see {@link StartupScan}).
+     */
+    void roll() throws IOException {
+        ActiveSegment old = active;
+        if (old.unsynced()) {
+            // Unforced ENDs: an older segment must never end in a torn write, or start-up would call it damage.
+            old.sync();
+            forces++;
+        }
+        active = createSegment(old.file().number() + 1);
+        rolls++;
+        superseded.add(old.file());
+        try {
+            old.close();
+        } catch (IOException e) {
+            LOG.warn("Decision log {}: closing {} failed; it is superseded anyway", directory, old.file().path(), e);
+        }
+        deleteSuperseded();
+    }
+
+    private ActiveSegment createSegment(long number) throws IOException {
+        SegmentFile file = SegmentFile.in(directory, number);
+        long size = LogFormat.HEADER_BYTES + pending.frameBytes() + LogFormat.CHECKPOINT_FRAME_BYTES;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException("decision log " + directory + ": " + pending.transactions() + " pending transactions take "
+                    + size + " bytes, too many to copy into a new segment; end them before the log can roll");
+        }
+        ByteBuffer start = ByteBuffer.allocate((int) size);
+        LogFormat.putHeader(start, number, crc);
+        pending.forEachRecord(r -> LogFormat.putRecord(start, r, LogFormat.FLAG_CARRIED, crc));
+        LogFormat.putCheckpoint(start, pending.records(), crc);
+
+        Files.createFile(file.path());
+        ActiveSegment segment = ActiveSegment.create(file, start.array(), start.position());
+        forces++;
+        bytesWritten += start.position();
+        try {
+            DirectoryDurability.force(directory);
+        } catch (IOException | RuntimeException e) {
+            segment.close();
+            throw e;
+        }
+        liveSegments = superseded.size() + 1;
+        return segment;
+    }
+
+    /** Oldest first, so an interrupted clean-up leaves a contiguous run of segments. A failure only delays deletion. */
+    private void deleteSuperseded() {
+        boolean deleted = false;
+        while (!superseded.isEmpty()) {
+            SegmentFile oldest = superseded.peekFirst();
+            try {
+                Files.deleteIfExists(oldest.path());
+            } catch (IOException e) {
+                LOG.warn("Decision log {}: could not delete superseded segment {}; will retry at the next roll",
+                        directory, oldest.path(), e);
+                break;
+            }
+            superseded.removeFirst();
+            segmentsDeleted++;
+            deleted = true;
+        }
+        liveSegments = superseded.size() + 1;
+        if (deleted) {
+            // Best effort: a deletion undone by a crash is harmless (the newer checkpoint supersedes
+            // the segment and start-up deletes it again), so a failure here must not stop the log.
+            try {
+                DirectoryDurability.force(directory);
+            } catch (IOException e) {
+                LOG.warn("Decision log {}: forcing the directory after deleting old segments failed", directory, e);
+            }
+        }
+    }
+
+    /** Forces what was written without a force (ENDs) and closes the active segment. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (active.unsynced()) {
+                active.sync();
+                forces++;
+            }
+        } finally {
+            active.close();
+        }
+    }
+
+    /** Closes without forcing, after a write or force failed: nothing more may be trusted to this file. */
+    void closeQuietly() {
+        if (active != null) {
+            try {
+                active.close();
+            } catch (IOException e) {
+                LOG.debug("Decision log {}: closing after a failure", directory, e);
+            }
+        }
+    }
+
+    LogStats stats() {
+        return new LogStats(forces, writes, recordsWritten, bytesWritten, rolls, segmentsDeleted, liveSegments,
+                pendingTransactions);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.dtc.log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import static dev.dtc.log.LogFormat.HEADER_BYTES;
+
+/**
+ * Reads every segment in order, checks it, and works out the state and the repairs start-up must
+ * make. It changes nothing on disk: if it throws, the directory is exactly as it was found.
+ *
+ * <p>The rules (docs/log-format.md, "Start-up"):
+ * <ul>
+ * <li>Every segment is {@code header, carried records, CHECKPOINT, records}. The checkpoint makes
+ *     the segment self-contained: the carried records are the complete pending state at the moment
+ *     the segment was started, so a complete segment supersedes every segment before it.</li>
+ * <li>A bad frame at the end of the last segment, with no intact frame after it, is the torn final
+ *     write: it was never acknowledged and is cut off.</li>
+ * <li>Any other bad frame, and any bad frame in an older segment, is damage: start-up stops.</li>
+ * <li>A last segment that ends before its checkpoint is a roll that was interrupted; the segments
+ *     before it were not deleted yet (deletion waits for the checkpoint), so it is dropped.</li>
+ * </ul>
+ */
+final class StartupScan {
+
+    /**
+     * What start-up found.
+     *
+     * @param pending             the pending transactions the log holds
+     * @param active              the segment to append to, or null if a new one must be created
+     * @param activeValidEnd      where the active segment's intact frames end
+     * @param activeCheckpointEnd where the active segment's checkpoint ends
+     * @param tornTail            true if the active segment has a torn tail after activeValidEnd to cut off
+     * @param superseded          complete segments older than the active one, safe to delete
+     * @param interruptedRoll     a last segment whose checkpoint was never completed, or null
+     * @param nextNumber          the number for a new segment
+     */
+    record Result(PendingTransactions pending, SegmentFile active, long activeValidEnd, long activeCheckpointEnd,
+                  boolean tornTail, List<SegmentFile> superseded, SegmentFile interruptedRoll, long nextNumber) {
+    }
+
+    private final CRC32C crc = new CRC32C();
+
+    private StartupScan() {
+    }
+
+    static Result scan(Path directory) throws IOException {
+        return new StartupScan().scanAll(SegmentFile.list(directory));
+    }
+
+    private Result scanAll(List<SegmentFile> segments) throws IOException {
+        PendingTransactions state = null;
+        SegmentFile active = null;
+        int activeValidEnd = 0;
+        int activeCheckpointEnd = 0;
+        boolean tornTail = false;
+        List<SegmentFile> superseded = new ArrayList<>();
+        SegmentFile interruptedRoll = null;
+
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentFile segment = segments.get(i);
+            boolean last = i == segments.size() - 1;
+            byte[] image = readImage(segment);
+
+            if (image.length < HEADER_BYTES || allZero(image, HEADER_BYTES)) {
+                // A header is written in one small write together with the checkpoint; a missing or
+                // all-zero one can only be a segment whose creation was cut short.
+                if (!last) {
+                    throw new LogCorruptedException(segment.path(), 0, "the segment header is missing (the file holds "
+                            + image.length + " bytes) although newer segments follow");
+                }
+                interruptedRoll = segment;
+                break;
+            }
+            String headerProblem = LogFormat.headerProblem(image, segment.number(), crc);
+            if (headerProblem != null) {
+                throw new LogCorruptedException(segment.path(), 0, headerProblem);
+            }
+
+            SegmentContents contents = new SegmentContents(segment.path());
+            SegmentReader.Outcome outcome = SegmentReader.read(image, HEADER_BYTES, contents, crc);
+            SegmentReader.Damage damage = outcome.damage();
+            if (damage != null && (!last || damage.checksumValid() || damage.validFrameFollows())) {
+                throw new LogCorruptedException(segment.path(), damage.offset(), damage.reason() + whyNotTorn(last, damage));
+            }
+
+            if (!contents.complete()) {
+                if (!last) {
+                    throw new LogCorruptedException(segment.path(), outcome.validEnd(),
+                            "the segment ends before its checkpoint record although newer segments follow");
+                }
+                if (state == null && contents.carried > 0) {
+                    throw new LogCorruptedException(segment.path(), outcome.validEnd(), "the segment was being started"
+                            + " when the process stopped, but the older segments it copies from are missing;"
+                            + " were files deleted from the log directory?");
+                }
+                interruptedRoll = segment;
+                break;
+            }
+            if (active != null) {
+                superseded.add(active);
+            }
+            state = contents.state;
+            active = segment;
+            activeValidEnd = outcome.validEnd();
+            activeCheckpointEnd = contents.checkpointEnd;
+            tornTail = damage != null;
+        }
+
+        long nextNumber = segments.isEmpty() ? 1 : segments.get(segments.size() - 1).number() + 1;
+        return new Result(state == null ? new PendingTransactions() : state, active, activeValidEnd,
+                activeCheckpointEnd, tornTail, superseded, interruptedRoll, nextNumber);
+    }
+
+    private static String whyNotTorn(boolean last, SegmentReader.Damage damage) {
+        if (!last) {
+            return "; this is not the newest segment, whose writes were forced before a newer one was started";
+        }
+        if (damage.checksumValid()) {
+            return "; its checksum is valid, so it was written this way and is not an interrupted write";
+        }
+        return "; an intact record follows it at offset " + damage.nextIntactFrame()
+                + ", so it is not an interrupted final write";
+    }
+
+    private static byte[] readImage(SegmentFile segment) throws IOException {
+        long size = Files.size(segment.path());
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new LogCorruptedException(segment.path(), 0, "the segment is " + size
+                    + " bytes long, far beyond any configured segment size");
+        }
+        return Files.readAllBytes(segment.path());
+    }
+
+    private static boolean allZero(byte[] image, int length) {
+        for (int i = 0; i < length; i++) {
+            if (image[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks the order {@code carried*, CHECKPOINT, records*} and builds the state after the segment. */
+    private static final class SegmentContents implements SegmentReader.FrameVisitor {
+        private final Path file;
+        private final PendingTransactions state = new PendingTransactions();
+        private int carried;
+        private int checkpointEnd = -1;
+
+        SegmentContents(Path file) {
+            this.file = file;
+        }
+
+        boolean complete() {
+            return checkpointEnd >= 0;
+        }
+
+        @Override
+        public void frame(int offset, int end, byte kind, byte flags, String txId, byte[] payload)
+                throws LogCorruptedException {
+            if (kind == LogFormat.KIND_CHECKPOINT) {
+                if (complete()) {
+                    throw new LogCorruptedException(file, offset, "a second checkpoint record in one segment");
+                }
+                int announced = LogFormat.intAt(payload, 0);
+                if (announced != carried) {
+                    throw new LogCorruptedException(file, offset, "the checkpoint announces " + announced
+                            + " carried records but " + carried + " precede it");
+                }
+                checkpointEnd = end;
+                return;
+            }
+            LogRecord record = new LogRecord(RecordType.ofCode(kind), txId, payload);
+            if ((flags & LogFormat.FLAG_CARRIED) != 0) {
+                if (complete()) {
+                    throw new LogCorruptedException(file, offset, "a carried record after the checkpoint");
+                }
+                if (record.type() == RecordType.END) {
+                    throw new LogCorruptedException(file, offset, "an END record marked as carried");
+                }
+                carried++;
+            } else if (!complete()) {
+                throw new LogCorruptedException(file, offset, "a record before the segment's checkpoint");
+            }
+            state.apply(record);
+        }
+    }
+}

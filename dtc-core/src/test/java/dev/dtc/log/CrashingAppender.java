@@ -1,0 +1,29 @@
+package dev.dtc.log;
+
+import java.nio.file.Paths;
+
+/**
+ * Run in a child JVM by {@link ProcessKillTest} and killed at a random moment. Prints each
+ * operation after it returned: "D i" once the decision is durable, "E i" once the END was handed to
+ * the log (in a single thread that means written to the file, which survives a process kill).
+ */
+public final class CrashingAppender {
+
+    private CrashingAppender() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String prefix = args[1];
+        try (DecisionLog log = DecisionLog.open(Paths.get(args[0]), TestLogs.SMALL_SEGMENTS)) {
+            for (int i = 0; ; i++) {
+                log.appendForced(TestLogs.decision(prefix + i));
+                System.out.println("D " + i);
+                if (i >= ProcessKillTest.END_LAG) {
+                    log.append(LogRecord.end(prefix + (i - ProcessKillTest.END_LAG)));
+                    System.out.println("E " + (i - ProcessKillTest.END_LAG));
+                }
+                System.out.flush();
+            }
+        }
+    }
+}

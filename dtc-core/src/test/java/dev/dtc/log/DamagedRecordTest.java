@@ -1,0 +1,162 @@
+package dev.dtc.log;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.dtc.log.TestLogs.decision;
+import static dev.dtc.log.TornTailTest.flipByte;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Damage anywhere but in the final write stops start-up, names file and offset, and changes nothing. */
+class DamagedRecordTest {
+
+    @TempDir
+    Path dir;
+
+    private Path segmentWithNineDecisions() throws IOException {
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            for (int i = 1; i <= 9; i++) {
+                log.appendForced(decision("tx-" + i));
+            }
+        }
+        return TestLogs.onlySegment(dir);
+    }
+
+    /** Where the frame of {@code txId}'s decision starts, found by its payload. */
+    private static int frameStartOf(byte[] image, String txId) {
+        byte[] payload = TestLogs.payloadOf(txId);
+        outer:
+        for (int i = 0; i <= image.length - payload.length; i++) {
+            for (int j = 0; j < payload.length; j++) {
+                if (image[i + j] != payload[j]) {
+                    continue outer;
+                }
+            }
+            return i - LogFormat.FRAME_PREFIX_BYTES - LogFormat.CONTENT_FIXED_BYTES - txId.length();
+        }
+        throw new AssertionError("no record of " + txId);
+    }
+
+    private LogCorruptedException openFails() {
+        return catchThrowableOfType(LogCorruptedException.class, () -> DecisionLog.open(dir, LogConfig.defaults()).close());
+    }
+
+    @Test
+    void aFlippedByteInAMiddleRecordStopsStartUpNamingFileAndOffset() throws IOException {
+        Path segment = segmentWithNineDecisions();
+        byte[] before = Files.readAllBytes(segment);
+        int damaged = frameStartOf(before, "tx-5");
+        flipByte(segment, damaged + 14);
+        byte[] damagedImage = Files.readAllBytes(segment);
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.file()).isEqualTo(segment.toRealPath());
+        assertThat(e.offset()).isEqualTo(damaged);
+        assertThat(e.getMessage())
+                .contains(segment.getFileName().toString())
+                .contains("at byte offset " + damaged)
+                .contains("checksum mismatch")
+                .contains("intact record follows it at offset " + frameStartOf(before, "tx-6"))
+                .contains("docs/log-format.md")
+                .contains("Do not delete");
+        assertThat(Files.readAllBytes(segment)).as("the damaged log is left as found").isEqualTo(damagedImage);
+
+        // The lock was released and nothing was lost: once the byte is repaired, everything is back.
+        flipByte(segment, damaged + 14);
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(9);
+        }
+    }
+
+    @Test
+    void aDamagedLengthFieldInTheMiddleIsDamageNotATornTail() throws IOException {
+        Path segment = segmentWithNineDecisions();
+        int damaged = frameStartOf(Files.readAllBytes(segment), "tx-3");
+        flipByte(segment, damaged + 3);
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.offset()).isEqualTo(damaged);
+        assertThat(e.getMessage()).contains("at byte offset " + damaged);
+    }
+
+    @Test
+    void damageAtTheEndOfAnOlderSegmentIsNotTreatedAsATornTail() throws IOException {
+        Path first = segmentWithNineDecisions();
+        int damaged = frameStartOf(Files.readAllBytes(first), "tx-9");
+        flipByte(first, Files.size(first) - 1);
+        // A newer segment exists: the older one was forced before it was started, so its end cannot be torn.
+        Files.write(dir.resolve("dtc-00000002.log"), SegmentImages.segment(2).checkpoint(0).bytes());
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.file().getFileName().toString()).isEqualTo("dtc-00000001.log");
+        assertThat(e.offset()).isEqualTo(damaged);
+        assertThat(e.getMessage()).contains("not the newest segment");
+        assertThat(dir.resolve("dtc-00000002.log")).exists();
+    }
+
+    @Test
+    void aFinalFrameWithAValidChecksumButUnknownKindIsNotDropped() throws IOException {
+        Path segment = segmentWithNineDecisions();
+        long end = Files.size(segment);
+        byte[] frame = SegmentImages.segment(1).frame((byte) 9, LogFormat.NO_FLAGS, "tx-x", new byte[3]).bytes();
+        byte[] frameOnly = java.util.Arrays.copyOfRange(frame, LogFormat.HEADER_BYTES, frame.length);
+        Files.write(segment, frameOnly, java.nio.file.StandardOpenOption.APPEND);
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.offset()).isEqualTo(end);
+        assertThat(e.getMessage()).contains("unknown record kind 9").contains("checksum is valid");
+        assertThat(Files.size(segment)).isEqualTo(end + frameOnly.length);
+    }
+
+    @Test
+    void anInterruptedSegmentWithoutTheOlderSegmentsItCopiesFromStopsStartUp() throws IOException {
+        Files.write(dir.resolve("dtc-00000007.log"), SegmentImages.segment(7).carried(decision("tx-1")).bytes());
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("older segments it copies from are missing");
+    }
+
+    @Test
+    void aSegmentRenamedToAnotherNumberIsRefused() throws IOException {
+        Path segment = segmentWithNineDecisions();
+        Files.move(segment, dir.resolve("dtc-00000004.log"));
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.offset()).isZero();
+        assertThat(e.getMessage()).contains("header says segment 1 but the file name says 4");
+    }
+
+    @Test
+    void theInspectorShowsTheDamageAndTheRecordsBeforeIt() throws IOException {
+        Path segment = segmentWithNineDecisions();
+        int damaged = frameStartOf(Files.readAllBytes(segment), "tx-5");
+        flipByte(segment, damaged + 14);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new LogInspector(new java.io.PrintStream(out, true, StandardCharsets.UTF_8), false).inspect(dir);
+        String report = out.toString(StandardCharsets.UTF_8);
+
+        assertThat(report)
+                .contains("BAD FRAME at offset " + damaged)
+                .contains("DECISION tx-4 payload")
+                .contains("refuses to start");
+    }
+}

@@ -1,0 +1,166 @@
+package dev.dtc.log;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.dtc.log.TestLogs.decision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A torn final write was never acknowledged: start-up cuts it off and appends continue after the valid data. */
+class TornTailTest {
+
+    @TempDir
+    Path dir;
+
+    private Path segmentWithFiveDecisions() throws IOException {
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            for (int i = 1; i <= 5; i++) {
+                log.appendForced(decision("tx-" + i));
+            }
+        }
+        return TestLogs.onlySegment(dir);
+    }
+
+    private void assertTornTailDroppedAndAppendsContinue(Path segment, long validEnd) throws IOException {
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-3", "tx-4");
+            assertThat(Files.size(segment)).isEqualTo(validEnd);
+            log.appendForced(decision("tx-6"));
+        }
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-3", "tx-4", "tx-6");
+            assertThat(log.pendingAtOpen().get("tx-6")).containsExactly(decision("tx-6"));
+        }
+    }
+
+    @Test
+    void aFinalRecordCutInItsPayloadIsDropped() throws IOException {
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
+        truncate(segment, Files.size(segment) - 5);
+        assertTornTailDroppedAndAppendsContinue(segment, validEnd);
+    }
+
+    @Test
+    void aFinalRecordCutInsideItsLengthAndChecksumIsDropped() throws IOException {
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
+        truncate(segment, validEnd + 3);
+        assertTornTailDroppedAndAppendsContinue(segment, validEnd);
+    }
+
+    @Test
+    void aFinalRecordWithABadChecksumIsDropped() throws IOException {
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
+        flipByte(segment, Files.size(segment) - 1);
+        assertTornTailDroppedAndAppendsContinue(segment, validEnd);
+    }
+
+    @Test
+    void aFullRecordFollowedByGarbageKeepsTheRecordAndDropsTheGarbage() throws IOException {
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment);
+        byte[] garbage = new byte[777];
+        new Random(42).nextBytes(garbage);
+        Files.write(segment, garbage, StandardOpenOption.APPEND);
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+            assertThat(Files.size(segment)).isEqualTo(validEnd);
+            log.appendForced(decision("tx-6"));
+        }
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(6).containsKey("tx-6");
+        }
+    }
+
+    @Test
+    void aCutRecordFollowedByGarbageIsDropped() throws IOException {
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
+        truncate(segment, Files.size(segment) - 7);
+        byte[] garbage = new byte[300];
+        new Random(7).nextBytes(garbage);
+        Files.write(segment, garbage, StandardOpenOption.APPEND);
+        assertTornTailDroppedAndAppendsContinue(segment, validEnd);
+    }
+
+    @Test
+    void aZeroFilledTailIsDropped() throws IOException {
+        // What a file system may show after a power loss: the size grew, the data never arrived.
+        Path segment = segmentWithFiveDecisions();
+        long validEnd = Files.size(segment);
+        Files.write(segment, new byte[8192], StandardOpenOption.APPEND);
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+            assertThat(Files.size(segment)).isEqualTo(validEnd);
+        }
+    }
+
+    @Test
+    void aSegmentWhoseStartWasInterruptedIsDroppedAndTheOlderOneStillCounts() throws IOException {
+        Path first = segmentWithFiveDecisions();
+        // The crash came while segment 2 was being started: header and one carried record, no checkpoint.
+        Path second = dir.resolve("dtc-00000002.log");
+        Files.write(second, SegmentImages.segment(2).carried(decision("tx-1")).bytes());
+
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+            assertThat(second).doesNotExist();
+            log.append(LogRecord.end("tx-1"));
+        }
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-2", "tx-3", "tx-4", "tx-5");
+            assertThat(TestLogs.segmentFiles(dir)).containsExactly(first);
+        }
+    }
+
+    @Test
+    void aSegmentWithATornHeaderIsDropped() throws IOException {
+        segmentWithFiveDecisions();
+        Path second = dir.resolve("dtc-00000002.log");
+        Files.write(second, new byte[] {'D', 'T', 'C'});
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+            assertThat(second).doesNotExist();
+        }
+    }
+
+    @Test
+    void aCompleteNewerSegmentSupersedesTheOlderOneWhichIsThenDeleted() throws IOException {
+        // The crash came after segment 2 was durable but before segment 1 was deleted.
+        Path first = segmentWithFiveDecisions();
+        SegmentImages second = SegmentImages.segment(2);
+        for (int i = 1; i <= 5; i++) {
+            second.carried(decision("tx-" + i));
+        }
+        Files.write(dir.resolve("dtc-00000002.log"), second.checkpoint(5).record(LogRecord.end("tx-3")).bytes());
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-4", "tx-5");
+            assertThat(first).doesNotExist();
+            assertThat(log.stats().liveSegments()).isEqualTo(1);
+        }
+    }
+
+    static void truncate(Path file, long length) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(length);
+        }
+    }
+
+    static void flipByte(Path file, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x5A);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.dtc.xa;
+
+import dev.dtc.ConfigurationException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.xa.PGXADataSource;
+
+/**
+ * PostgreSQL through pgjdbc's {@link PGXADataSource}. What a transaction manager must know about it:
+ * <ul>
+ *   <li><b>max_prepared_transactions</b> is 0 by default, which disables PREPARE TRANSACTION: checked here at start,
+ *       because otherwise every transaction would fail at prepare, long after deployment.</li>
+ *   <li>{@code isSameRM} is true only for the very same XAResource, and {@code start(TMJOIN)} works only on the
+ *       connection that ended the branch; TMSUSPEND/TMRESUME throw "Suspend/resume not implemented". So each
+ *       connection enlisted in a transaction is its own branch.</li>
+ *   <li>{@code prepare} always votes XA_OK, never XA_RDONLY.</li>
+ *   <li>{@code recover} returns Xids only when the flags include TMSTARTRSCAN (TMNOFLAGS gives an empty array), and
+ *       only the prepared transactions of the connection's database whose owner role the connected user is a member
+ *       of: a recovery connection must use the same database and role as the transactions.</li>
+ *   <li>{@code COMMIT PREPARED} / {@code ROLLBACK PREPARED} may be sent from any session of that database, so a
+ *       fresh connection can finish what a dead one prepared; a prepared transaction survives its session and a
+ *       server restart.</li>
+ * </ul>
+ */
+final class PostgresXa {
+
+    static final String EXAMPLE_URL = "jdbc:postgresql://host:5432/database";
+
+    private PostgresXa() {
+    }
+
+    static PGXADataSource dataSource(String url, String user, String password) {
+        XaDataSources.requirePrefix(url, "jdbc:postgresql:", EXAMPLE_URL);
+        PGXADataSource ds = new PGXADataSource();
+        try {
+            ds.setUrl(url); // first: setting the URL resets every property it names
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("'" + XaDataSources.withoutParameters(url)
+                    + "' is not a valid PostgreSQL JDBC URL (expected " + EXAMPLE_URL + "): " + e.getMessage(), e);
+        }
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        // A prepared branch may wait on its connection for the coordinator's decision, and the recovery connection
+        // lives for hours between scans: keep-alives let the OS notice a peer that vanished without a FIN.
+        ds.setTcpKeepAlive(true);
+        requirePreparedTransactions(ds, url);
+        return ds;
+    }
+
+    private static void requirePreparedTransactions(PGXADataSource ds, String url) {
+        int max;
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW max_prepared_transactions")) {
+            rs.next();
+            max = rs.getInt(1);
+        } catch (SQLException e) {
+            throw new ConfigurationException("cannot connect to PostgreSQL at " + XaDataSources.withoutParameters(url)
+                    + " as " + ds.getUser() + " to check that it supports two-phase commit: " + e.getMessage()
+                    + ". Check the URL, user and password, and that the server is running.", e);
+        }
+        if (max <= 0) {
+            throw new ConfigurationException("PostgreSQL at " + XaDataSources.withoutParameters(url)
+                    + " has max_prepared_transactions = " + max + ", so it refuses PREPARE TRANSACTION and cannot take"
+                    + " part in two-phase commit. Set max_prepared_transactions in postgresql.conf (e.g. 200; at least"
+                    + " the number of transactions that may be prepared at once, typically max_connections) and restart"
+                    + " PostgreSQL, or run ALTER SYSTEM SET max_prepared_transactions = 200; as a superuser and restart.");
+        }
+    }
+}
