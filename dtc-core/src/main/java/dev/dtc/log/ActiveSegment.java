@@ -46,11 +46,24 @@ final class ActiveSegment implements Closeable {
         }
     }
 
-    /** Writes a new segment's first bytes (header, carried records, checkpoint) and makes them durable. */
-    static ActiveSegment create(SegmentFile file, byte[] start, int length) throws IOException {
+    /**
+     * Writes a new segment's first bytes and makes them durable: header and carried records first,
+     * forced, then the checkpoint, forced. The checkpoint is on disk only if everything before it
+     * is, so start-up can treat a hole before a checkpoint as damage, and a hole in a block without
+     * one as an interrupted roll.
+     *
+     * @param carriedEnd where the checkpoint starts in {@code start}
+     */
+    static ActiveSegment create(SegmentFile file, byte[] start, int carriedEnd, int length) throws IOException {
         RandomAccessFile raf = new RandomAccessFile(file.path().toFile(), "rw");
         try {
-            raf.write(start, 0, length);
+            if (carriedEnd > LogFormat.HEADER_BYTES) {
+                raf.write(start, 0, carriedEnd);
+                raf.getFD().sync();
+                raf.write(start, carriedEnd, length - carriedEnd);
+            } else {
+                raf.write(start, 0, length); // header and checkpoint alone fit in one sector
+            }
             raf.getFD().sync();
             return new ActiveSegment(file, raf, length, length);
         } catch (IOException | RuntimeException e) {

@@ -3,12 +3,11 @@ package dev.dtc.log;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * Records waiting for the next write, already encoded as frames. Two batches alternate: callers
- * fill one while the leader writes the other, so encoding never waits for the disk and a round
- * costs one write call however many records it carries.
+ * Records waiting for the next write, already encoded as frames, and the callers waiting for them.
+ * Two batches alternate: callers fill one while the leader writes the other, so appending never
+ * waits for the disk and a round costs one write call however many records it carries.
  */
 final class Batch {
 
@@ -18,21 +17,25 @@ final class Batch {
 
     private ByteBuffer buf = ByteBuffer.allocate(INITIAL_BYTES);
     private final List<LogRecord> records = new ArrayList<>();
-    private boolean forced;
+    /** Callers of appendForced waiting for this batch; the leader unparks them once it is durable. */
+    private final List<Thread> waiters = new ArrayList<>();
+    private boolean forceRequested;
 
-    void add(LogRecord record, boolean force, CRC32C crc) {
-        int frame = LogFormat.frameBytes(record);
-        if (buf.remaining() < frame) {
-            grow(frame);
+    /** @param waiter the thread waiting for durability, or null for a record nobody waits for */
+    void add(FrameEncoder frame, LogRecord record, Thread waiter) {
+        if (buf.remaining() < frame.length()) {
+            grow(frame.length());
         }
-        LogFormat.putRecord(buf, record, LogFormat.NO_FLAGS, crc);
+        buf.put(frame.bytes(), 0, frame.length());
         records.add(record);
-        forced |= force;
+        if (waiter != null) {
+            waiters.add(waiter);
+        }
     }
 
-    /** Makes the batch's write end with a force even if no caller asked for one (close flushes everything). */
+    /** Makes the batch's write end with a force even if no caller waits for one (close flushes everything). */
     void requireForce() {
-        forced = true;
+        forceRequested = true;
     }
 
     boolean isEmpty() {
@@ -40,7 +43,11 @@ final class Batch {
     }
 
     boolean forced() {
-        return forced;
+        return forceRequested || !waiters.isEmpty();
+    }
+
+    List<Thread> waiters() {
+        return waiters;
     }
 
     List<LogRecord> records() {
@@ -62,7 +69,8 @@ final class Batch {
             buf.clear();
         }
         records.clear();
-        forced = false;
+        waiters.clear();
+        forceRequested = false;
     }
 
     private void grow(int needed) {

@@ -16,7 +16,7 @@ public final class LogCorruptedException extends IOException {
         super("Decision log damaged: " + file + " at byte offset " + offset + ": " + problem
                 + ". dtc will not start on a log it cannot trust, and it never skips a damaged record because it may"
                 + " be a commit decision. The log was not modified. Do not delete or edit it: copy the directory"
-                + " aside and follow 'When start-up reports a damaged record' in docs/log-format.md"
+                + " aside and follow \"Start-up reports a damaged record\" in docs/log-format.md"
                 + " (java -cp dtc-core.jar dev.dtc.log.LogInspector " + (file.getParent() == null ? "<dir>" : file.getParent())
                 + " lists every record and the damage).");
         this.file = file;

@@ -105,12 +105,38 @@ public final class LogInspector {
                 + counts[3] + " END; intact frames end at offset " + outcome.validEnd());
         SegmentReader.Damage damage = outcome.damage();
         if (damage != null) {
-            out.println("  BAD FRAME at offset " + damage.offset() + ": " + damage.reason());
-            out.println("  next intact frame: " + (damage.validFrameFollows() ? "at offset " + damage.nextIntactFrame()
-                    : "none (looks like a torn final write if this is the newest segment)"));
+            out.println("  BAD FRAME at offset " + damage.offset() + " (" + (image.length - damage.offset())
+                    + " bytes before the end of the file): " + damage.reason());
             out.println("  the last intact frames before it:");
             recent.forEach(line -> out.println("    " + line));
+            if (!damage.validFrameFollows()) {
+                out.println("  no intact frame after it (a torn final write, if this is the newest segment)");
+            }
+            listIntactFramesAfter(image, damage);
         }
+    }
+
+    /** What an operator must not lose when cutting a segment at the damage: every intact frame after it. */
+    private void listIntactFramesAfter(byte[] image, SegmentReader.Damage damage) throws LogCorruptedException {
+        while (damage != null && damage.validFrameFollows()) {
+            out.println("  intact frames from offset " + damage.nextIntactFrame() + ":");
+            damage = SegmentReader.read(image, damage.nextIntactFrame(),
+                    (offset, end, kind, flags, txId, payload) -> out.println("    "
+                            + describe(offset, kind, flags, txId, payload) + " " + preview(payload)), crc).damage();
+            if (damage != null) {
+                out.println("  BAD FRAME at offset " + damage.offset() + ": " + damage.reason());
+            }
+        }
+    }
+
+    /** The payload belongs to the engine; show its printable characters so an operator can recognise branch names. */
+    private static String preview(byte[] payload) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < Math.min(payload.length, 160); i++) {
+            int b = payload[i] & 0xFF;
+            sb.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
+        }
+        return sb.append(payload.length > 160 ? "...\"" : "\"").toString();
     }
 
     private static String describe(int offset, byte kind, byte flags, String txId, byte[] payload) {

@@ -97,6 +97,26 @@ final class SegmentReader {
         return -1;
     }
 
+    /**
+     * How many intact frames from {@code from} on are carried records, or -1 if any intact frame
+     * there is something else (a checkpoint or an ordinary record). Frames are followed by their
+     * lengths, with a byte-by-byte search again after any further damage.
+     */
+    static int carriedFramesFrom(byte[] image, int from, CRC32C crc) {
+        int carried = 0;
+        for (int q = nextIntactFrame(image, from, crc); q >= 0; ) {
+            byte kind = image[q + FRAME_PREFIX_BYTES];
+            byte flags = image[q + FRAME_PREFIX_BYTES + 1];
+            if (kind == KIND_CHECKPOINT || (flags & FLAG_CARRIED) == 0) {
+                return -1;
+            }
+            carried++;
+            int next = q + FRAME_PREFIX_BYTES + intAt(image, q);
+            q = frameIntact(image, next, crc) ? next : nextIntactFrame(image, next, crc);
+        }
+        return carried;
+    }
+
     private static String describeBrokenFrame(byte[] image, int pos, CRC32C crc) {
         int remaining = image.length - pos;
         if (remaining < FRAME_PREFIX_BYTES) {
@@ -137,6 +157,10 @@ final class SegmentReader {
         }
         if (n == 0) {
             return "record without a transaction id";
+        }
+        if (contentBytes - CONTENT_FIXED_BYTES - n > LogRecord.MAX_PAYLOAD_BYTES) {
+            return "payload of " + (contentBytes - CONTENT_FIXED_BYTES - n) + " bytes exceeds the limit of "
+                    + LogRecord.MAX_PAYLOAD_BYTES;
         }
         for (int i = 0; i < n; i++) {
             if (image[c + CONTENT_FIXED_BYTES + i] < 0) {

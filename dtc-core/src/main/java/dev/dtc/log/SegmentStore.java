@@ -104,8 +104,9 @@ final class SegmentStore implements Closeable {
 
     /**
      * Starts the next segment with the pending records and deletes the older ones. Each step is
-     * durable before the next begins: old segment forced, new segment written, forced and its
-     * directory entry forced, then deletion. A crash anywhere leaves a log that start-up reads
+     * durable before the next begins: old segment forced; new segment's header and carried records
+     * written and forced, then its checkpoint written and forced; its directory entry forced; then
+     * deletion. A crash anywhere leaves a log that start-up reads
      * correctly (see {@link StartupScan}).
      */
     void roll() throws IOException {
@@ -136,11 +137,12 @@ final class SegmentStore implements Closeable {
         ByteBuffer start = ByteBuffer.allocate((int) size);
         LogFormat.putHeader(start, number, crc);
         pending.forEachRecord(r -> LogFormat.putRecord(start, r, LogFormat.FLAG_CARRIED, crc));
+        int carriedEnd = start.position();
         LogFormat.putCheckpoint(start, pending.records(), crc);
 
         Files.createFile(file.path());
-        ActiveSegment segment = ActiveSegment.create(file, start.array(), start.position());
-        forces++;
+        ActiveSegment segment = ActiveSegment.create(file, start.array(), carriedEnd, start.position());
+        forces += carriedEnd > LogFormat.HEADER_BYTES ? 2 : 1;
         bytesWritten += start.position();
         try {
             DirectoryDurability.force(directory);

@@ -22,7 +22,10 @@ import static dev.dtc.log.LogFormat.HEADER_BYTES;
  *     write: it was never acknowledged and is cut off.</li>
  * <li>Any other bad frame, and any bad frame in an older segment, is damage: start-up stops.</li>
  * <li>A last segment that ends before its checkpoint is a roll that was interrupted; the segments
- *     before it were not deleted yet (deletion waits for the checkpoint), so it is dropped.</li>
+ *     before it were not deleted yet (deletion waits for the checkpoint), so it is dropped. That
+ *     holds even if its carried block has a hole with intact carried frames after it: the block is
+ *     forced before the checkpoint is written, so pieces of an unforced block may reach the disk out
+ *     of order, but an intact checkpoint or ordinary record after a hole is real damage.</li>
  * </ul>
  */
 final class StartupScan {
@@ -53,6 +56,13 @@ final class StartupScan {
     }
 
     private Result scanAll(List<SegmentFile> segments) throws IOException {
+        for (int i = 1; i < segments.size(); i++) {
+            if (segments.get(i).number() == segments.get(i - 1).number()) {
+                throw new LogCorruptedException(segments.get(i).path(), 0, "segment files "
+                        + segments.get(i - 1).path().getFileName() + " and " + segments.get(i).path().getFileName()
+                        + " have the same number; one of them does not belong in this directory");
+            }
+        }
         PendingTransactions state = null;
         SegmentFile active = null;
         int activeValidEnd = 0;
@@ -67,8 +77,8 @@ final class StartupScan {
             byte[] image = readImage(segment);
 
             if (image.length < HEADER_BYTES || allZero(image, HEADER_BYTES)) {
-                // A header is written in one small write together with the checkpoint; a missing or
-                // all-zero one can only be a segment whose creation was cut short.
+                // The header opens a segment's first write; a missing or all-zero one can only be a
+                // segment whose creation was cut short.
                 if (!last) {
                     throw new LogCorruptedException(segment.path(), 0, "the segment header is missing (the file holds "
                             + image.length + " bytes) although newer segments follow");
@@ -84,7 +94,13 @@ final class StartupScan {
             SegmentContents contents = new SegmentContents(segment.path());
             SegmentReader.Outcome outcome = SegmentReader.read(image, HEADER_BYTES, contents, crc);
             SegmentReader.Damage damage = outcome.damage();
-            if (damage != null && (!last || damage.checksumValid() || damage.validFrameFollows())) {
+            // Carried frames found after the damage, when the segment never reached its checkpoint.
+            int carriedAfterDamage = damage != null && damage.validFrameFollows() && !contents.complete()
+                    ? SegmentReader.carriedFramesFrom(image, damage.nextIntactFrame(), crc) : 0;
+            boolean tornWrite = damage != null && last && !damage.checksumValid()
+                    && (!damage.validFrameFollows()   // nothing intact after it: the final write was cut short
+                        || carriedAfterDamage > 0);   // a hole in a carried block that was never forced
+            if (damage != null && !tornWrite) {
                 throw new LogCorruptedException(segment.path(), damage.offset(), damage.reason() + whyNotTorn(last, damage));
             }
 
@@ -93,7 +109,7 @@ final class StartupScan {
                     throw new LogCorruptedException(segment.path(), outcome.validEnd(),
                             "the segment ends before its checkpoint record although newer segments follow");
                 }
-                if (state == null && contents.carried > 0) {
+                if (state == null && contents.carried + carriedAfterDamage > 0) {
                     throw new LogCorruptedException(segment.path(), outcome.validEnd(), "the segment was being started"
                             + " when the process stopped, but the older segments it copies from are missing;"
                             + " were files deleted from the log directory?");
@@ -118,10 +134,14 @@ final class StartupScan {
 
     private static String whyNotTorn(boolean last, SegmentReader.Damage damage) {
         if (!last) {
-            return "; this is not the newest segment, whose writes were forced before a newer one was started";
+            return "; this is not the newest segment, and a segment is forced before a newer one is started,"
+                    + " so its end cannot be an interrupted write";
         }
         if (damage.checksumValid()) {
             return "; its checksum is valid, so it was written this way and is not an interrupted write";
+        }
+        if (damage.nextIntactFrame() < 0) {
+            return "";
         }
         return "; an intact record follows it at offset " + damage.nextIntactFrame()
                 + ", so it is not an interrupted final write";

@@ -12,7 +12,8 @@
  * <li>{@code SegmentReader} – walks the frames of a segment and reports where valid data ends;</li>
  * <li>{@code StartupScan} – applies the start-up rules: torn final write dropped, damage elsewhere
  *     stops start-up, interrupted roll discarded;</li>
- * <li>{@code GroupCommit} and {@code Batch} – leader/follower group commit: one write and one force per batch;</li>
+ * <li>{@code GroupCommit}, {@code Batch} and {@code FrameEncoder} – leader/follower group commit: one write and one
+ *     force per batch;</li>
  * <li>{@code SegmentStore} and {@code ActiveSegment} – appending, rolling, and clean-up by copying
  *     pending records forward into the new segment and deleting the old ones;</li>
  * <li>{@code PendingTransactions} – the decided-not-ended set, in memory, for the copy;</li>

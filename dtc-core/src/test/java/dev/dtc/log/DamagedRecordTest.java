@@ -107,6 +107,27 @@ class DamagedRecordTest {
     }
 
     @Test
+    void aHoleInTheCarriedBlockBeforeAnIntactCheckpointIsDamage() throws IOException {
+        // The carried block is forced before the checkpoint is written, so this cannot be an interrupted roll.
+        segmentWithNineDecisions();
+        SegmentImages second = SegmentImages.segment(2);
+        for (int i = 1; i <= 9; i++) {
+            second.carried(decision("tx-" + i));
+        }
+        byte[] image = second.checkpoint(9).bytes();
+        int hole = LogFormat.HEADER_BYTES + LogFormat.frameBytes(decision("tx-1"));
+        java.util.Arrays.fill(image, hole, hole + LogFormat.frameBytes(decision("tx-2")), (byte) 0);
+        Files.write(dir.resolve("dtc-00000002.log"), image);
+
+        LogCorruptedException e = openFails();
+
+        assertThat(e).isNotNull();
+        assertThat(e.file().getFileName().toString()).isEqualTo("dtc-00000002.log");
+        assertThat(e.offset()).isEqualTo(hole);
+        assertThat(dir.resolve("dtc-00000001.log")).exists();
+    }
+
+    @Test
     void aFinalFrameWithAValidChecksumButUnknownKindIsNotDropped() throws IOException {
         Path segment = segmentWithNineDecisions();
         long end = Files.size(segment);
@@ -157,6 +178,7 @@ class DamagedRecordTest {
         assertThat(report)
                 .contains("BAD FRAME at offset " + damaged)
                 .contains("DECISION tx-4 payload")
+                .contains("DECISION tx-9 payload 16 bytes \"branches of tx-9\"")
                 .contains("refuses to start");
     }
 }

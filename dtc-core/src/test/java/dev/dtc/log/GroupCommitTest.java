@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.dtc.log.TestLogs.decision;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Concurrent forced appends share forces, and every acknowledged record is there after a restart. */
 class GroupCommitTest {
@@ -97,6 +100,59 @@ class GroupCommitTest {
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen()).hasSize(400);
         }
+    }
+
+    @Test
+    void aFailedWriteStopsTheLogAndEveryWaiterLearnsItButAcknowledgedRecordsSurvive() throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        DecisionLog log = DecisionLog.open(dir, LogConfig.defaults());
+        try {
+            CountDownLatch someWritten = new CountDownLatch(100);
+            Thread breaker = new Thread(() -> {
+                try {
+                    someWritten.await();
+                    closeActiveSegmentBehindTheLogsBack(log);
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            });
+            breaker.start();
+            runConcurrently(8, t -> {
+                try {
+                    for (int i = 0; ; i++) {
+                        log.appendForced(decision("t" + t + "-" + i));
+                        acknowledged.add("t" + t + "-" + i);
+                        someWritten.countDown();
+                    }
+                } catch (IOException e) {
+                    failures.add(e);
+                }
+            });
+            breaker.join();
+        } finally {
+            log.close();
+        }
+        assertThat(failures).hasSize(8).allSatisfy(e -> assertThat(e)
+                .isInstanceOf(IOException.class).hasMessageContaining("stopped after a write or force failed"));
+        assertThatThrownBy(() -> log.append(LogRecord.end("late"))).isInstanceOf(IOException.class);
+
+        try (DecisionLog reopened = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(reopened.pendingAtOpen().keySet()).containsAll(acknowledged);
+        }
+    }
+
+    /** Makes the next write fail as a disk error would. */
+    private static void closeActiveSegmentBehindTheLogsBack(DecisionLog log) throws Exception {
+        Object store = field(log, "store");
+        Object active = field(store, "active");
+        ((java.io.RandomAccessFile) field(active, "raf")).close();
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
     }
 
     interface Work {

@@ -123,6 +123,22 @@ class TornTailTest {
     }
 
     @Test
+    void anInterruptedSegmentStartWithAHoleInItsCarriedBlockIsDropped() throws IOException {
+        // Power loss during the unforced write of the carried block: a later sector reached the disk, an earlier one did not.
+        segmentWithFiveDecisions();
+        byte[] second = SegmentImages.segment(2).carried(decision("tx-1")).carried(decision("tx-2"))
+                .carried(decision("tx-3")).bytes();
+        int hole = LogFormat.HEADER_BYTES + LogFormat.frameBytes(decision("tx-1"));
+        java.util.Arrays.fill(second, hole, hole + LogFormat.frameBytes(decision("tx-2")), (byte) 0);
+        Files.write(dir.resolve("dtc-00000002.log"), second);
+
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+            assertThat(dir.resolve("dtc-00000002.log")).doesNotExist();
+        }
+    }
+
+    @Test
     void aSegmentWithATornHeaderIsDropped() throws IOException {
         segmentWithFiveDecisions();
         Path second = dir.resolve("dtc-00000002.log");
