@@ -1,0 +1,267 @@
+package dev.dtc.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs every configuration in its own child JVM, one after the other, and prints one table.
+ *
+ * <p>Children run sequentially, never side by side: they would compete for the same two
+ * cores and the same disk. Each gets a fresh log directory under the work directory (so on
+ * the same disk the project lives on), deleted when the child has exited, whatever happened.
+ */
+@Command(name = "dtc-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Two-phase commit of two no-op XA resources per transaction, durable logging on:",
+            "committed tx/s and p50/p99 latency of begin -> enlist x2 -> commit, for dtc and Narayana.",
+            "Progress goes to stderr; the Markdown report to stdout."})
+public final class BenchmarkMain implements Callable<Integer> {
+
+    /** Time a child may need beyond its points: JVM start, store set-up, the two-phase check's settle time. */
+    private static final Duration CHILD_SLACK = Duration.ofMinutes(2);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--configurations"}, split = ",", paramLabel = "NAME",
+            defaultValue = "narayana-file,narayana-journal,dtc",
+            description = "Configurations to run, in this order (default: ${DEFAULT-VALUE}).")
+    List<String> configurations;
+
+    @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N", defaultValue = "1,8,64",
+            description = "Client thread counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", defaultValue = "10",
+            description = "Measurement window per point (default: ${DEFAULT-VALUE} s).")
+    double durationSeconds;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "SECONDS", defaultValue = "5",
+            description = "Warm-up before each point, not recorded (default: ${DEFAULT-VALUE} s).")
+    double warmupSeconds;
+
+    @Option(names = {"-r", "--rounds"}, paramLabel = "N", defaultValue = "1",
+            description = "Repeat all configurations N times, interleaved; each row shows the median round (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where the fresh log directories are made (default: the directory holding this jar).")
+    Path workDirectory;
+
+    @Option(names = "--jvm-option", paramLabel = "OPTION",
+            description = "Option for every child JVM, repeatable (default: -Xms1g -Xmx1g).")
+    List<String> jvmOptions;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchmarkMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Path workDir = workDirectory != null ? workDirectory : defaultWorkDirectory();
+        Files.createDirectories(workDir);
+        List<String> childJvmOptions = jvmOptions != null ? jvmOptions : List.of("-Xms1g", "-Xmx1g");
+        Duration warmup = Duration.ofMillis(Math.round(warmupSeconds * 1000));
+        Duration window = Duration.ofMillis(Math.round(durationSeconds * 1000));
+
+        List<PointResult> results = new ArrayList<>();
+        List<String> diskProbes = new ArrayList<>();
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        // Rounds run the configurations interleaved, so a disk that slows down for a while
+        // (this one is shared) hurts every configuration alike instead of one of them.
+        for (int round = 1; round <= rounds; round++) {
+            System.err.println("== round " + round + " of " + rounds + ": probing the disk under " + workDir);
+            String disk = DiskProbe.measure(workDir);
+            diskProbes.add(disk);
+            System.err.println(disk);
+            for (String configuration : configurations) {
+                Path logDirectory = Files.createTempDirectory(workDir, "dtc-bench-" + configuration + "-");
+                try {
+                    ChildOutcome outcome = runChild(configuration, logDirectory, warmup, window, childJvmOptions);
+                    results.addAll(outcome.results);
+                    if (outcome.description != null) {
+                        descriptions.put(configuration, outcome.description);
+                    }
+                    if (outcome.failure != null) {
+                        failures.putIfAbsent(configuration, outcome.failure);
+                    }
+                } finally {
+                    deleteRecursively(logDirectory);
+                }
+            }
+        }
+
+        System.out.println(header(workDir, diskProbes, warmup, window, childJvmOptions, descriptions));
+        System.out.println(new ResultTable(configurations, threads, results, failures).render());
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private void validate() {
+        for (String configuration : configurations) {
+            try {
+                Configuration.byLabel(configuration);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (threads.stream().anyMatch(n -> n < 1)) {
+            throw new ParameterException(spec.commandLine(), "--threads: every count must be at least 1, got " + threads);
+        }
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        }
+        if (durationSeconds <= 0 || warmupSeconds < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--duration must be above 0 and --warmup at least 0 seconds");
+        }
+    }
+
+    private ChildOutcome runChild(String configuration, Path logDirectory, Duration warmup, Duration window,
+            List<String> childJvmOptions) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(childJvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ConfigurationRun.class.getName());
+        command.add(configuration);
+        command.add(logDirectory.toString());
+        command.add(Long.toString(warmup.toMillis()));
+        command.add(Long.toString(window.toMillis()));
+        command.add(threads.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        System.err.println("== " + configuration + ": " + threads.size() + " point(s) of " + warmup.toSeconds()
+                + " s warm-up + " + window.toSeconds() + " s, log in " + logDirectory);
+
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ChildOutcome outcome = new ChildOutcome();
+        Thread reader = new Thread(() -> outcome.read(child, configuration), configuration + "-output");
+        reader.start();
+        Duration budget = warmup.plus(window).plus(Duration.ofSeconds(10)).multipliedBy(threads.size()).plus(CHILD_SLACK);
+        if (!child.waitFor(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+            child.destroyForcibly().waitFor();
+            outcome.failIfFirst("did not finish within " + budget.toSeconds() + " s and was killed");
+        }
+        reader.join();
+        if (child.exitValue() != 0) {
+            outcome.failIfFirst("child JVM exited with status " + child.exitValue());
+        } else if (outcome.results.size() < threads.size()) {
+            outcome.failIfFirst("child JVM reported " + outcome.results.size() + " of " + threads.size() + " points");
+        }
+        return outcome;
+    }
+
+    /** What one child reported on its standard output. */
+    private static final class ChildOutcome {
+        final List<PointResult> results = new ArrayList<>();
+        String description;
+        String failure;
+
+        void read(Process child, String configuration) {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (PointResult.isResultLine(line)) {
+                        PointResult result = PointResult.parse(line);
+                        synchronized (this) {
+                            results.add(result);
+                        }
+                        System.err.println(String.format(Locale.ROOT,
+                                "[%s] %d threads: %.0f tx/s, p50 %.3f ms, p99 %.3f ms, %d failed", configuration,
+                                result.threads(), result.transactionsPerSecond(), result.p50Nanos() / 1e6,
+                                result.p99Nanos() / 1e6, result.failed()));
+                    } else if (line.startsWith("INFO ")) {
+                        synchronized (this) {
+                            description = line.substring("INFO ".length() + configuration.length() + 2);
+                        }
+                        System.err.println("[" + configuration + "] " + line.substring("INFO ".length()));
+                    } else if (line.startsWith("ERROR ")) {
+                        failIfFirst(line.substring("ERROR ".length()));
+                        System.err.println("[" + configuration + "] " + line);
+                    } else {
+                        System.err.println("[" + configuration + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        synchronized void failIfFirst(String reason) {
+            if (failure == null) {
+                failure = reason;
+            }
+        }
+    }
+
+    private String header(Path workDir, List<String> diskProbes, Duration warmup, Duration window, List<String> childJvmOptions,
+            Map<String, String> descriptions) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("## dtc vs Narayana — two-phase commit of two no-op XA resources\n\n");
+        out.append("- run: ").append(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+        out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append(", ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
+        out.append("- logs under ").append(workDir.toAbsolutePath().normalize()).append(" (")
+                .append(Files.getFileStore(workDir).type()).append(")\n");
+        for (String disk : diskProbes) {
+            out.append("- ").append(disk).append('\n');
+        }
+        out.append("- per point: ").append(seconds(warmup)).append(" s warm-up, then ").append(seconds(window))
+                .append(" s measured").append(rounds > 1 ? "; " + rounds + " rounds, each row the round with the median tx/s" : "")
+                .append("; child JVM options: ").append(String.join(" ", childJvmOptions)).append('\n');
+        descriptions.forEach((configuration, description) ->
+                out.append("- ").append(configuration).append(": ").append(description).append('\n'));
+        return out.toString();
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3g", duration.toMillis() / 1000.0);
+    }
+
+    /** Next to the jar (target/), so a stray directory after a kill -9 goes away with `mvn clean`. */
+    private static Path defaultWorkDirectory() throws URISyntaxException {
+        Path codeSource = Path.of(BenchmarkMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path parent = codeSource.getParent();
+        return parent != null ? parent : Path.of("").toAbsolutePath();
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * A benchmark, not a test: dtc against Narayana on the same machine in one run.
+ *
+ * <p>Each transaction is begin → enlist two no-op XA resources of different resource managers
+ * → commit, so a real two-phase commit with a durable (forced) commit decision runs every
+ * time. {@link dev.dtc.bench.BenchmarkMain} forks one child JVM per {@link
+ * dev.dtc.bench.Configuration} (Narayana is a JVM-wide singleton configured before first use,
+ * so configurations must not share a JVM); each child ({@link dev.dtc.bench.ConfigurationRun})
+ * measures every thread count with {@link dev.dtc.bench.LoadRunner} and reports one {@link
+ * dev.dtc.bench.PointResult} line per point; the parent prints {@link dev.dtc.bench.ResultTable}.
+ *
+ * <p>Nothing here runs during the Maven build; see the module's README.md for the command.
+ */
+package dev.dtc.bench;
