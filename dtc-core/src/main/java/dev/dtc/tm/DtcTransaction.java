@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.transaction.xa.XAException;
@@ -53,16 +52,14 @@ public final class DtcTransaction implements Transaction {
     private volatile Throwable rollbackCause;
     /** Forcing the decision failed: recovery in this process must leave the branches to the next start. */
     private boolean decisionInDoubt;
-    private ScheduledFuture<?> timeoutTask;
 
     DtcTransaction(String txId, int timeoutSeconds, TmContext ctx, DtcTransactionManager tm) {
         this.txId = txId;
         this.ctx = ctx;
         this.tm = tm;
         this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        ctx.inFlight().add(txId);
+        ctx.inFlight().put(txId, this);
         ctx.audit().emit(EventType.BEGIN, txId, null, "timeout " + timeoutSeconds + "s");
-        this.timeoutTask = ctx.timer().schedule(this::timeout, timeoutSeconds, TimeUnit.SECONDS);
     }
 
     /** The transaction id: the global transaction id of its Xids. */
@@ -96,7 +93,6 @@ public final class DtcTransaction implements Transaction {
             if (phase != Phase.ACTIVE) {
                 throw new IllegalStateException("transaction " + txId + " is already completing or completed");
             }
-            cancelTimeout();
             if (status == Status.STATUS_ACTIVE && System.nanoTime() - deadlineNanos > 0) {
                 markTimedOut();
             }
@@ -160,7 +156,6 @@ public final class DtcTransaction implements Transaction {
             if (phase != Phase.ACTIVE) {
                 throw new IllegalStateException("transaction " + txId + " is already completing or completed");
             }
-            cancelTimeout();
             phase = Phase.COMPLETING;
             rollbackBranches("application rollback");
         } finally {
@@ -178,20 +173,23 @@ public final class DtcTransaction implements Transaction {
         status = Status.STATUS_MARKED_ROLLBACK;
     }
 
-    /** The timer fired: mark the transaction and roll it back unless completion already started. */
-    private void timeout() {
+    /** True while the transaction may still time out: active and past its deadline. */
+    boolean isOverdue(long nowNanos) {
+        return phase == Phase.ACTIVE && nowNanos - deadlineNanos > 0;
+    }
+
+    /**
+     * The deadline passed (seen by the {@link TimeoutSweeper}): mark the transaction and roll it
+     * back unless completion already started. If the owner holds the lock (enlisting), the mark
+     * makes its commit roll back, and the next sweep tries the rollback again.
+     */
+    void timeout() {
         if (phase != Phase.ACTIVE) {
             return;
         }
         if (!lock.tryLock()) {
-            // The owner is enlisting or completing; mark now, and roll back once it lets go.
             if (!timedOut) {
                 markTimedOut();
-            }
-            try {
-                timeoutTask = ctx.timer().schedule(this::timeout, 50, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException ignored) {
-                // service closing
             }
             return;
         }
@@ -261,19 +259,10 @@ public final class DtcTransaction implements Transaction {
             return;
         }
         phase = Phase.DONE;
-        cancelTimeout();
         if (!decisionInDoubt) {
-            ctx.inFlight().remove(txId);
+            ctx.inFlight().remove(txId, this);
         }
         tm.disassociateIfCurrent(this);
-    }
-
-    private void cancelTimeout() {
-        ScheduledFuture<?> t = timeoutTask;
-        if (t != null) {
-            t.cancel(false);
-            timeoutTask = null;
-        }
     }
 
     private void endAssociations() {

@@ -3,14 +3,13 @@ package dev.dtc.tm;
 import dev.dtc.audit.Audit;
 import dev.dtc.twopc.Coordinator;
 import dev.dtc.xid.XidFactory;
-import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What every transaction of one service shares: the Xid factory, the phase coordinator, the
- * audit trail, the timer for timeouts, the set of transactions in flight (which recovery must
- * not touch) and the default timeout.
+ * audit trail, the transactions in flight by id (which recovery must not touch, and which the
+ * {@link TimeoutSweeper} watches) and the default timeout.
  */
-public record TmContext(XidFactory xids, Coordinator coordinator, Audit audit, ScheduledExecutorService timer,
-                        Set<String> inFlight, int defaultTimeoutSeconds) {
+public record TmContext(XidFactory xids, Coordinator coordinator, Audit audit,
+                        ConcurrentMap<String, DtcTransaction> inFlight, int defaultTimeoutSeconds) {
 }

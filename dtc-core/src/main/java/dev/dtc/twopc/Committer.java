@@ -58,7 +58,10 @@ final class Committer {
         String txId = d.txId();
         audit.emit(EventType.COMMIT_SENT, txId, b.xid(), null);
         try {
-            b.commit(false);
+            BlockingCall.run(() -> {
+                b.commit(false);
+                return null;
+            });
             audit.emit(EventType.COMMITTED, txId, b.xid(), null);
             decisions.acknowledged(d, b.xid());
             return Result.COMMITTED;

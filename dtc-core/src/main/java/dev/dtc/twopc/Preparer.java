@@ -76,7 +76,7 @@ final class Preparer {
 
     private Answer prepareOne(String txId, Branch b) {
         try {
-            Vote v = b.prepare();
+            Vote v = BlockingCall.run(b::prepare);
             if (v == Vote.READ_ONLY) {
                 audit.emit(EventType.VOTE_READ_ONLY, txId, b.xid(), null);
                 return new Answer(b, Outcome.READ_ONLY, null, null);

@@ -56,7 +56,10 @@ final class Rollbacker {
     Result rollbackOne(String txId, Branch b) {
         audit.emit(EventType.ROLLBACK_SENT, txId, b.xid(), null);
         try {
-            b.rollback();
+            BlockingCall.run(() -> {
+                b.rollback();
+                return null;
+            });
             audit.emit(EventType.ROLLED_BACK, txId, b.xid(), null);
             return Result.ROLLED_BACK;
         } catch (XAException e) {
