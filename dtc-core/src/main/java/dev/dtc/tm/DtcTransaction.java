@@ -180,17 +180,16 @@ public final class DtcTransaction implements Transaction {
 
     /**
      * The deadline passed (seen by the {@link TimeoutSweeper}): mark the transaction and roll it
-     * back unless completion already started. If the owner holds the lock (enlisting), the mark
-     * makes its commit roll back, and the next sweep tries the rollback again.
+     * back unless completion already started.
      */
     void timeout() {
         if (phase != Phase.ACTIVE) {
             return;
         }
         if (!lock.tryLock()) {
-            if (!timedOut) {
-                markTimedOut();
-            }
+            // The owner is enlisting or has just begun completing: the next sweep looks again,
+            // and a commit that starts after the deadline rolls back by itself. (Marking the
+            // transaction from here could race with completion and corrupt its status.)
             return;
         }
         try {
