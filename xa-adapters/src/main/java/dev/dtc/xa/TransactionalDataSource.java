@@ -29,8 +29,10 @@ public interface TransactionalDataSource extends DataSource, AutoCloseable {
     PoolStats stats();
 
     /**
-     * Closes every connection and unregisters from recovery. Call it after the transactions using it completed;
-     * branches left prepared are finished by recovery through another data source of the same name.
+     * Closes every connection and unregisters from recovery. Call it once no transaction uses it any more. A
+     * phase-2 retry still running for one of its branches stops here; the decision is in the log, and recovery
+     * finishes the branch at the next start, or sooner through another data source registered for the same
+     * database.
      */
     @Override
     void close();

@@ -68,6 +68,7 @@ class PoolSettingsAppliedTest {
     void atMaxSizeGetConnectionWaitsAcquireTimeoutThenFails() throws Exception {
         postgres(PoolSettings.builder().name("max").maxSize(2).acquireTimeout(Duration.ofSeconds(1)).build());
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            assertThat(a.isValid(5) && b.isValid(5)).isTrue();
             long t0 = System.nanoTime();
             assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class).hasMessageContaining("timeout");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("waited for the acquire timeout")
@@ -90,6 +91,7 @@ class PoolSettingsAppliedTest {
     void idleConnectionsAboveMinSizeAreClosedAfterIdleTimeout() throws Exception {
         mysql(PoolSettings.builder().name("idle").maxSize(3).idleTimeout(Duration.ofSeconds(1)).build());
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            assertThat(a.isValid(5) && b.isValid(5)).isTrue();
             assertThat(ds.stats().open()).isEqualTo(2);
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ds.stats().open() == 0);
@@ -110,6 +112,7 @@ class PoolSettingsAppliedTest {
 
         try (Connection held = ds.getConnection()) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ds.stats().leaks() >= 1);
+            assertThat(held.isClosed()).as("reported, not taken away").isFalse();
         }
     }
 }

@@ -125,6 +125,7 @@ class PooledCrashRecoveryTest {
      * Branches of this node left prepared by an earlier, interrupted run on the same servers would spoil the
      * counts: a recovery pass on an empty log rolls them back.
      */
+    @SuppressWarnings("try") // the data sources are opened for their recovery registration alone
     private void clearLeftovers() throws Exception {
         Path empty = Files.createTempDirectory("dtc-clear");
         try (TransactionService dtc = TransactionService.builder().nodeName(node).logDirectory(empty)
