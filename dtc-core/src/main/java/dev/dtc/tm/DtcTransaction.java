@@ -392,7 +392,7 @@ public final class DtcTransaction implements Transaction {
                 XaBranch b = new XaBranch(xaRes, ctx.xids().branch(txId, branches.size() + 1));
                 b.start(XAResource.TMNOFLAGS);
                 branches.add(b);
-                ctx.audit().emit(EventType.ENLIST, txId, b.xid(), xaRes.getClass().getName());
+                ctx.audit().emit(EventType.ENLIST, txId, b.xid(), String.valueOf(xaRes)); // pooled resources name their database here
                 return true;
             } catch (XAException e) {
                 if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
