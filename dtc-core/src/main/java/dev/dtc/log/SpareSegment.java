@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why preallocate at all: an append that grows a file changes its size, so each fsync must also
  * write the inode through a journal commit; in a file whose size does not change, fsync writes the
- * data and at most a new modification time. That made every force 20–35 % cheaper on the
+ * data and at most a new modification time. That made every force 24–35 % cheaper on the
  * development machine's disk (docs/log-format.md, "Measuring"). Why zeros written out, rather than
  * {@code setLength} (a sparse file) or fallocate (which Java does not offer): writing into a hole
  * or an unwritten extent allocates or converts blocks, which is a metadata change again.
