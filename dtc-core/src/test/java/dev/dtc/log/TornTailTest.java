@@ -192,12 +192,6 @@ class TornTailTest {
         }
     }
 
-    static void truncate(Path file, long length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(length);
-        }
-    }
-
     static void flipByte(Path file, long offset) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.seek(offset);
