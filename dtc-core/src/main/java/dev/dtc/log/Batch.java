@@ -20,9 +20,13 @@ final class Batch {
     /** Callers of appendForced waiting for this batch; the leader unparks them once it is durable. */
     private final List<Thread> waiters = new ArrayList<>();
     private boolean forceRequested;
+    private long firstAddedNanos;
 
     /** @param waiter the thread waiting for durability, or null for a record nobody waits for */
     void add(FrameEncoder frame, LogRecord record, Thread waiter) {
+        if (records.isEmpty()) {
+            firstAddedNanos = System.nanoTime();
+        }
         if (buf.remaining() < frame.length()) {
             grow(frame.length());
         }
@@ -36,6 +40,11 @@ final class Batch {
     /** Makes the batch's write end with a force even if no caller waits for one (close flushes everything). */
     void requireForce() {
         forceRequested = true;
+    }
+
+    /** When the oldest record in the batch was added ({@link System#nanoTime()}); meaningless for an empty batch. */
+    long firstAddedNanos() {
+        return firstAddedNanos;
     }
 
     boolean isEmpty() {

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
 public final class DecisionLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
+    /**
+     * Unforced records held back for a forced append to carry, at most: beyond this the appender
+     * writes them. A quarter segment at most, so held-back records cannot overshoot a roll by much.
+     */
+    private static final int UNFORCED_MAX_BYTES = 64 * 1024;
 
     private final Path directory;
     private final DirectoryLock lock;
@@ -27,11 +32,13 @@ public final class DecisionLog implements AutoCloseable {
     private final GroupCommit writer;
     private final Map<String, List<LogRecord>> pendingAtOpen;
 
-    private DecisionLog(Path directory, DirectoryLock lock, SegmentStore store, Map<String, List<LogRecord>> pendingAtOpen) {
+    private DecisionLog(Path directory, DirectoryLock lock, SegmentStore store, Map<String, List<LogRecord>> pendingAtOpen,
+                        LogConfig config, long unforcedDelayNanos) {
         this.directory = directory;
         this.lock = lock;
         this.store = store;
-        this.writer = new GroupCommit(directory, store);
+        this.writer = new GroupCommit(directory, store, unforcedDelayNanos,
+                (int) Math.min(UNFORCED_MAX_BYTES, config.segmentBytes() / 4));
         this.pendingAtOpen = pendingAtOpen;
     }
 
@@ -42,6 +49,11 @@ public final class DecisionLog implements AutoCloseable {
      * @throws LogCorruptedException a damaged record that is not a torn final write; nothing was changed
      */
     public static DecisionLog open(Path directory, LogConfig config) throws IOException {
+        return open(directory, config, GroupCommit.UNFORCED_DELAY_NANOS);
+    }
+
+    /** With another delay for unforced records: tests use a long one to see them ride with a forced append. */
+    static DecisionLog open(Path directory, LogConfig config, long unforcedDelayNanos) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(config, "config");
         createDirectory(directory);
@@ -52,7 +64,9 @@ public final class DecisionLog implements AutoCloseable {
             Map<String, List<LogRecord>> pending = scan.pending().snapshot();
             SegmentStore store = SegmentStore.start(dir, config, scan);
             LOG.info("Decision log {} opened: {} pending transactions", dir, pending.size());
-            return new DecisionLog(dir, lock, store, pending);
+            DecisionLog log = new DecisionLog(dir, lock, store, pending, config, unforcedDelayNanos);
+            log.writer.start();
+            return log;
         } catch (IOException | RuntimeException | Error e) {
             try {
                 lock.close();
@@ -89,7 +103,9 @@ public final class DecisionLog implements AutoCloseable {
 
     /**
      * Appends without waiting for the force (used for END records: losing one only repeats recovery
-     * work). The record is written with the next write, at the latest the next append or close.
+     * work). The record is written with the next forced append, which forces it too; if none comes
+     * within a few milliseconds, a background thread writes it (unforced), and close forces it. A
+     * record appended after another one returned is never written before it.
      */
     public void append(LogRecord record) throws IOException {
         writer.append(Objects.requireNonNull(record, "record"));

@@ -3,6 +3,7 @@ package dev.dtc.log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,16 +32,36 @@ import org.slf4j.LoggerFactory;
  * threads than cores a preempted lock holder stalls them all. Here a woken caller reads one
  * volatile field and returns. The lock is held only to copy a finished frame or swap batches,
  * never during I/O, and nothing here is {@code synchronized}.
+ *
+ * <p>Unforced records (ENDs) do not start a write of their own: they wait in the filling batch and
+ * ride with the next forced append, which writes them in the same call. So a transaction costs one
+ * {@code write} and one force, not two writes. Two bounds keep them from waiting long: when no
+ * forced append has taken them within {@link #UNFORCED_DELAY_NANOS}, a flusher thread writes them
+ * (without a force: a lost END only repeats recovery work), and when they exceed
+ * {@code unforcedMaxBytes}, the appender writes them itself, as it did before. An END never reaches
+ * the file before its DECISION: the END is appended after the DECISION's force returned, and
+ * batches are written in the order they were filled, by one leader at a time.
+ *
+ * <p>Why a parked thread rather than a scheduled task per END: scheduling costs a timer-queue
+ * insert and usually a wake-up of the timer thread for every transaction. The flusher is unparked
+ * only when unforced records arrive while it sleeps without a deadline; it then sleeps until the
+ * oldest queued record is due, and finds it (usually) already carried by a forced append. So under
+ * load it wakes about once or twice per {@link #UNFORCED_DELAY_NANOS}, never once per transaction.
  */
 final class GroupCommit {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** Bounds how long one caller keeps writing other callers' batches. */
     private static final int MAX_ROUNDS = 16;
+    /** How long an unforced record may wait for a forced append to carry it before the flusher writes it. */
+    static final long UNFORCED_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final ThreadLocal<FrameEncoder> ENCODER = ThreadLocal.withInitial(FrameEncoder::new);
 
     private final Path directory;
     private final SegmentStore store;
+    private final long unforcedDelayNanos;
+    private final int unforcedMaxBytes;
+    private final Thread flusher;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition leaderGone = lock.newCondition();
@@ -54,10 +75,25 @@ final class GroupCommit {
     private volatile Throwable failure;
     /** A waiting caller asked to take over from a leader that reached {@link #MAX_ROUNDS}. */
     private volatile Thread successor;
+    /** The flusher sleeps with no deadline and must be unparked when unforced records arrive. */
+    private boolean flusherIdle;
 
-    GroupCommit(Path directory, SegmentStore store) {
+    /**
+     * @param unforcedDelayNanos how long unforced records may wait for a forced append to carry them
+     * @param unforcedMaxBytes   how many bytes of queued records make an unforced append write at once
+     */
+    GroupCommit(Path directory, SegmentStore store, long unforcedDelayNanos, int unforcedMaxBytes) {
         this.directory = directory;
         this.store = store;
+        this.unforcedDelayNanos = unforcedDelayNanos;
+        this.unforcedMaxBytes = unforcedMaxBytes;
+        this.flusher = new Thread(this::flushUnforced, "dtc-log-flusher " + directory);
+        flusher.setDaemon(true);
+    }
+
+    /** Starts the flusher; separate from the constructor so no thread sees a half-built object. */
+    void start() {
+        flusher.start();
     }
 
     void appendForced(LogRecord record) throws IOException {
@@ -80,12 +116,16 @@ final class GroupCommit {
         lock.lock();
         try {
             long generation = enqueue(frame, record, null);
-            // With a leader at work the record rides along with its next round; otherwise write it
-            // now (no force), so it reaches the file even if no other record follows for a while.
+            // With a leader at work the record rides along with its next round. Otherwise it waits
+            // for the next forced append, or for the flusher, unless enough is queued to write now.
             if (!leaderActive) {
-                lead();
-                if (writtenGeneration < generation && failure != null) {
-                    throw failed();
+                if (filling.length() >= unforcedMaxBytes) {
+                    lead();
+                    if (writtenGeneration < generation && failure != null) {
+                        throw failed();
+                    }
+                } else {
+                    wakeFlusher();
                 }
             }
         } finally {
@@ -111,6 +151,7 @@ final class GroupCommit {
                 filling.requireForce();
                 lead();
             }
+            LockSupport.unpark(flusher); // it sees closed and ends
         } finally {
             lock.unlock();
         }
@@ -118,6 +159,49 @@ final class GroupCommit {
             store.closeQuietly();
         } else {
             store.close();
+        }
+    }
+
+    /**
+     * The flusher thread: writes unforced records that no forced append carried within
+     * {@link #unforcedDelayNanos}. Holds the lock except while parked or writing.
+     */
+    private void flushUnforced() {
+        lock.lock();
+        try {
+            while (!closed && failure == null) {
+                long waitNanos = 0; // no deadline: until an unforced append wakes it
+                if (!filling.isEmpty() && !leaderActive) {
+                    long overdue = System.nanoTime() - filling.firstAddedNanos() - unforcedDelayNanos;
+                    if (overdue >= 0) {
+                        lead();
+                        continue;
+                    }
+                    waitNanos = -overdue;
+                } // with a leader at work there is nothing to do: a leader that stops with records queued wakes us
+                flusherIdle = waitNanos == 0;
+                lock.unlock();
+                try {
+                    if (waitNanos == 0) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, waitNanos);
+                    }
+                } finally {
+                    lock.lock();
+                    flusherIdle = false;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held when records wait and no leader is active. */
+    private void wakeFlusher() {
+        if (flusherIdle) {
+            flusherIdle = false;
+            LockSupport.unpark(flusher);
         }
     }
 
@@ -207,7 +291,7 @@ final class GroupCommit {
                     return;
                 }
                 if (round == MAX_ROUNDS) {
-                    // If only unforced records are queued nobody waits; they go out with the next append or at close.
+                    // If only unforced records are queued nobody waits; the flusher or the next forced append writes them.
                     List<Thread> waiting = filling.waiters();
                     if (!waiting.isEmpty()) {
                         successor = waiting.get(0);
@@ -219,6 +303,9 @@ final class GroupCommit {
         } finally {
             leaderActive = false;
             leaderGone.signalAll();
+            if (!filling.isEmpty()) {
+                wakeFlusher();
+            }
         }
     }
 

@@ -11,19 +11,26 @@ import java.util.zip.CRC32C;
  * <pre>
  * segment header (20 bytes)             frame (8 + L bytes)
  *  0  4  magic "DTCL"                     0  4  L = content length
- *  4  2  format version (1)               4  4  CRC32C of bytes [0,4) then [8, 8+L)
+ *  4  2  format version (2)               4  4  CRC32C of bytes [0,4) then [8, 8+L)
  *  6  2  header length (20)               8  1  kind: 1 DECISION, 2 END, 3 HEURISTIC, 16 CHECKPOINT
  *  8  8  segment number                   9  1  flags: bit 0 = carried (copied from an older segment)
  * 16  4  CRC32C of bytes [0,16)          10  1  n = txId length
  *                                        11  n  txId, ASCII
  *                                      11+n  m  payload, m = L - 3 - n
  * </pre>
- * All integers are big-endian.
+ * All integers are big-endian. A segment is preallocated and zero-filled: its frames end where
+ * only zeros remain (a frame is never all zeros, since L is at least 3).
+ *
+ * <p>Version 1 segments had no zero fill; this release still reads them (their last bytes are
+ * data, never fill) and rolls an active one into a version 2 segment at start-up.
  */
 final class LogFormat {
 
     static final int MAGIC = 0x4454_434C; // "DTCL"
-    static final short VERSION = 1;
+    /** The version this release writes. 2: segments are preallocated, zero-filled; the fill ends the frames. */
+    static final short VERSION = 2;
+    /** Version 1 (no preallocation) is still read, so a log written by an earlier release opens. */
+    static final short OLDEST_READABLE_VERSION = 1;
     static final int HEADER_BYTES = 20;
 
     /** Length and checksum, in front of every frame's content. */
@@ -53,8 +60,13 @@ final class LogFormat {
     }
 
     static void putHeader(ByteBuffer buf, long segmentNumber, CRC32C crc) {
+        putHeader(buf, segmentNumber, VERSION, crc);
+    }
+
+    /** A header of any version: tests build older and newer segments with it. */
+    static void putHeader(ByteBuffer buf, long segmentNumber, short version, CRC32C crc) {
         int start = buf.position();
-        buf.putInt(MAGIC).putShort(VERSION).putShort((short) HEADER_BYTES).putLong(segmentNumber);
+        buf.putInt(MAGIC).putShort(version).putShort((short) HEADER_BYTES).putLong(segmentNumber);
         crc.reset();
         crc.update(buf.array(), buf.arrayOffset() + start, 16);
         buf.putInt((int) crc.getValue());
@@ -68,9 +80,10 @@ final class LogFormat {
                     + " dtc decision-log segment, or its header is damaged", magic);
         }
         int version = shortAt(image, 4);
-        if (version != VERSION) {
-            return "the segment has format version " + version + " but this dtc reads version " + VERSION
-                    + "; it was written by another dtc release (use that release), or its header is damaged";
+        if (version < OLDEST_READABLE_VERSION || version > VERSION) {
+            return "the segment has format version " + version + " but this dtc reads versions "
+                    + OLDEST_READABLE_VERSION + " to " + VERSION + "; it was written by another dtc release (start that"
+                    + " release on this directory, or a newer one), or its header is damaged";
         }
         crc.reset();
         crc.update(image, 0, 16);
@@ -80,7 +93,7 @@ final class LogFormat {
         }
         int headerBytes = shortAt(image, 6);
         if (headerBytes != HEADER_BYTES) {
-            return "header length is " + headerBytes + ", version " + VERSION + " headers are " + HEADER_BYTES + " bytes";
+            return "header length is " + headerBytes + ", version " + version + " headers are " + HEADER_BYTES + " bytes";
         }
         long number = longAt(image, 8);
         if (number != expectedNumber) {
@@ -88,6 +101,16 @@ final class LogFormat {
                     + "; segment files must not be renamed or copied between directories";
         }
         return null;
+    }
+
+    /** The format version of a header that {@link #headerProblem} accepted. */
+    static int version(byte[] image) {
+        return shortAt(image, 4);
+    }
+
+    /** Whether segments of this version are preallocated, so that trailing zeros are unused space rather than data. */
+    static boolean zeroFilled(int version) {
+        return version >= 2;
     }
 
     static void putRecord(ByteBuffer buf, LogRecord record, byte flags, CRC32C crc) {

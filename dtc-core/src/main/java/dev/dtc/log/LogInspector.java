@@ -59,7 +59,7 @@ public final class LogInspector {
             Map<String, List<LogRecord>> pending = scan.pending().snapshot();
             out.println("  opens; " + pending.size() + " pending transaction(s)"
                     + (scan.tornTail() ? "; a torn final write at offset " + scan.activeValidEnd() + " of "
-                    + scan.active().path().getFileName() + " will be cut off" : "")
+                    + scan.active().path().getFileName() + " will be cleared" : "")
                     + (scan.interruptedRoll() != null ? "; the interrupted segment "
                     + scan.interruptedRoll().path().getFileName() + " will be dropped" : ""));
             pending.forEach((tx, records) -> out.println("  pending " + tx + ": " + records));
@@ -81,9 +81,11 @@ public final class LogInspector {
             out.println("  header unusable: " + headerProblem);
             return;
         }
+        int version = LogFormat.version(image);
+        int fillStart = SegmentReader.fillStart(image, LogFormat.zeroFilled(version));
         long[] counts = new long[4]; // carried, checkpoint, records, ends
         Deque<String> recent = new ArrayDeque<>();
-        SegmentReader.Outcome outcome = SegmentReader.read(image, LogFormat.HEADER_BYTES,
+        SegmentReader.Outcome outcome = SegmentReader.read(image, LogFormat.HEADER_BYTES, fillStart,
                 (offset, end, kind, flags, txId, payload) -> {
                     String line = describe(offset, kind, flags, txId, payload);
                     if (everyRecord) {
@@ -101,26 +103,30 @@ public final class LogInspector {
                         counts[kind == RecordType.END.code() ? 3 : 2]++;
                     }
                 }, crc);
-        out.println("  " + counts[0] + " carried, " + counts[1] + " checkpoint, " + counts[2] + " DECISION/HEURISTIC, "
-                + counts[3] + " END; intact frames end at offset " + outcome.validEnd());
+        out.println("  format version " + version + "; " + counts[0] + " carried, " + counts[1] + " checkpoint, "
+                + counts[2] + " DECISION/HEURISTIC, " + counts[3] + " END; intact frames end at offset "
+                + outcome.validEnd() + (LogFormat.zeroFilled(version)
+                ? "; zero fill (unused, preallocated) from offset " + Math.max(fillStart, outcome.validEnd()) : ""));
         SegmentReader.Damage damage = outcome.damage();
         if (damage != null) {
-            out.println("  BAD FRAME at offset " + damage.offset() + " (" + (image.length - damage.offset())
-                    + " bytes before the end of the file): " + damage.reason());
+            out.println("  BAD FRAME at offset " + damage.offset() + " (" + (fillStart - damage.offset())
+                    + " bytes before " + (fillStart < image.length ? "the zero fill" : "the end of the file") + "): "
+                    + damage.reason());
             out.println("  the last intact frames before it:");
             recent.forEach(line -> out.println("    " + line));
             if (!damage.validFrameFollows()) {
                 out.println("  no intact frame after it (a torn final write, if this is the newest segment)");
             }
-            listIntactFramesAfter(image, damage);
+            listIntactFramesAfter(image, fillStart, damage);
         }
     }
 
     /** What an operator must not lose when cutting a segment at the damage: every intact frame after it. */
-    private void listIntactFramesAfter(byte[] image, SegmentReader.Damage damage) throws LogCorruptedException {
+    private void listIntactFramesAfter(byte[] image, int fillStart, SegmentReader.Damage damage)
+            throws LogCorruptedException {
         while (damage != null && damage.validFrameFollows()) {
             out.println("  intact frames from offset " + damage.nextIntactFrame() + ":");
-            damage = SegmentReader.read(image, damage.nextIntactFrame(),
+            damage = SegmentReader.read(image, damage.nextIntactFrame(), fillStart,
                     (offset, end, kind, flags, txId, payload) -> out.println("    "
                             + describe(offset, kind, flags, txId, payload) + " " + preview(payload)), crc).damage();
             if (damage != null) {

@@ -40,25 +40,63 @@ final class SegmentReader {
         }
     }
 
-    /** @param validEnd offset just past the last intact frame; @param damage null if the image ended cleanly */
+    /**
+     * @param validEnd offset just past the last intact frame
+     * @param damage   null if the frames ended cleanly: at the end of the image or where the zero fill begins
+     */
     record Outcome(int validEnd, Damage damage) {
     }
+
+    private static final byte[] ZEROS = new byte[4096];
 
     private SegmentReader() {
     }
 
-    static Outcome read(byte[] image, int start, FrameVisitor visitor, CRC32C crc) throws LogCorruptedException {
+    /**
+     * Where the zero fill of a preallocated segment begins: just past its last non-zero byte, or the
+     * image length for a format without fill. Frames are read up to here; a frame may still end
+     * beyond it when its last bytes happen to be zeros.
+     */
+    static int fillStart(byte[] image, boolean zeroFilled) {
+        if (!zeroFilled) {
+            return image.length;
+        }
+        // Backwards in blocks, each compared with zeros by Arrays.mismatch (vectorised): start-up
+        // reads a mostly empty 16 MiB segment in a few milliseconds.
+        int end = image.length;
+        while (end > 0) {
+            int from = Math.max(0, end - ZEROS.length);
+            if (Arrays.mismatch(image, from, end, ZEROS, 0, end - from) < 0) {
+                end = from;
+                continue;
+            }
+            while (image[end - 1] == 0) {
+                end--;
+            }
+            return end;
+        }
+        return 0;
+    }
+
+    /**
+     * Reads the frames from {@code start} until the zero fill begins (or the image ends), or until
+     * the first frame that is not intact or whose content is impossible.
+     *
+     * @param fillStart from {@link #fillStart}: a frame boundary at or after it is the end of the data
+     */
+    static Outcome read(byte[] image, int start, int fillStart, FrameVisitor visitor, CRC32C crc)
+            throws LogCorruptedException {
         int pos = start;
-        while (pos < image.length) {
+        while (pos < fillStart) {
             if (!frameIntact(image, pos, crc)) {
-                String reason = describeBrokenFrame(image, pos, crc);
-                return new Outcome(pos, new Damage(pos, reason, false, nextIntactFrame(image, pos + 1, crc)));
+                String reason = describeBrokenFrame(image, pos, fillStart, crc);
+                return new Outcome(pos, new Damage(pos, reason, false, nextIntactFrame(image, pos + 1, fillStart, crc)));
             }
             int contentBytes = intAt(image, pos);
             int end = pos + FRAME_PREFIX_BYTES + contentBytes;
             String impossible = contentProblem(image, pos, contentBytes);
             if (impossible != null) {
-                return new Outcome(pos, new Damage(pos, impossible, true, nextIntactFrame(image, end, crc)));
+                return new Outcome(pos, new Damage(pos, impossible, true, nextIntactFrame(image, end, fillStart, crc)));
             }
             int c = pos + FRAME_PREFIX_BYTES;
             int n = image[c + 2] & 0xFF;
@@ -87,9 +125,11 @@ final class SegmentReader {
      * Where the first intact frame at or after {@code from} starts, or -1. Searching every byte offset
      * (not just the next frame boundary) matters: when a length field is damaged the boundaries
      * are lost, yet the records after it are still there and prove the damage is not a torn tail.
+     * Only offsets before {@code fillStart} can hold a frame: its length field is not zero.
      */
-    static int nextIntactFrame(byte[] image, int from, CRC32C crc) {
-        for (int q = from; q <= image.length - FRAME_PREFIX_BYTES - MIN_CONTENT_BYTES; q++) {
+    static int nextIntactFrame(byte[] image, int from, int fillStart, CRC32C crc) {
+        int last = Math.min(image.length - FRAME_PREFIX_BYTES - MIN_CONTENT_BYTES, fillStart - 1);
+        for (int q = from; q <= last; q++) {
             if (frameIntact(image, q, crc)) {
                 return q;
             }
@@ -102,9 +142,9 @@ final class SegmentReader {
      * there is something else (a checkpoint or an ordinary record). Frames are followed by their
      * lengths, with a byte-by-byte search again after any further damage.
      */
-    static int carriedFramesFrom(byte[] image, int from, CRC32C crc) {
+    static int carriedFramesFrom(byte[] image, int from, int fillStart, CRC32C crc) {
         int carried = 0;
-        for (int q = nextIntactFrame(image, from, crc); q >= 0; ) {
+        for (int q = nextIntactFrame(image, from, fillStart, crc); q >= 0; ) {
             byte kind = image[q + FRAME_PREFIX_BYTES];
             byte flags = image[q + FRAME_PREFIX_BYTES + 1];
             if (kind == KIND_CHECKPOINT || (flags & FLAG_CARRIED) == 0) {
@@ -112,17 +152,21 @@ final class SegmentReader {
             }
             carried++;
             int next = q + FRAME_PREFIX_BYTES + intAt(image, q);
-            q = frameIntact(image, next, crc) ? next : nextIntactFrame(image, next, crc);
+            q = frameIntact(image, next, crc) ? next : nextIntactFrame(image, next, fillStart, crc);
         }
         return carried;
     }
 
-    private static String describeBrokenFrame(byte[] image, int pos, CRC32C crc) {
+    private static String describeBrokenFrame(byte[] image, int pos, int fillStart, CRC32C crc) {
         int remaining = image.length - pos;
         if (remaining < FRAME_PREFIX_BYTES) {
             return "the file ends " + remaining + " bytes into a frame's 8-byte length and checksum";
         }
         long contentBytes = intAt(image, pos) & 0xFFFF_FFFFL;
+        if (contentBytes == 0 && fillStart < image.length) {
+            return "zeros where a frame should start, but non-zero bytes follow up to offset " + fillStart
+                    + " (the zero fill of unused space begins only after them)";
+        }
         if (contentBytes < MIN_CONTENT_BYTES || contentBytes > MAX_CONTENT_BYTES) {
             return "frame length " + contentBytes + " is outside " + MIN_CONTENT_BYTES + ".." + MAX_CONTENT_BYTES;
         }

@@ -23,12 +23,21 @@ import org.slf4j.LoggerFactory;
  * where. The price is copying the pending records once per segment, which is small next to a
  * segment of new records (the roll threshold counts only bytes appended after the checkpoint).
  *
+ * <p>Segments are preallocated: each is created zero-filled to its capacity (checkpoint plus
+ * {@code segmentBytes}, rounded up to 4 KiB), so appends overwrite zeros instead of growing the
+ * file. The next segment's file is prepared in the background once the active one is half full
+ * ({@link SpareSegment}).
+ *
  * <p>Not thread-safe: used by start-up, then only by the current group-commit leader. The counters
  * are volatile so {@link #stats()} can read them from any thread.
  */
 final class SegmentStore implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentStore.class);
+    /** File system blocks: a capacity in whole blocks leaves no partly used block to allocate at the end. */
+    private static final long BLOCK_BYTES = 4096;
+    /** Start-up reads a segment into one array; a capacity beyond that would be unreadable. */
+    private static final long MAX_CAPACITY = (Integer.MAX_VALUE - 16) & ~(BLOCK_BYTES - 1);
 
     private final Path directory;
     private final long segmentBytes;
@@ -36,6 +45,7 @@ final class SegmentStore implements Closeable {
     private final CRC32C crc = new CRC32C();
     /** Superseded segments not deleted yet: normally empty, except when a deletion failed. */
     private final Deque<SegmentFile> superseded = new ArrayDeque<>();
+    private final SpareSegment spare;
     private ActiveSegment active;
 
     private volatile long forces;
@@ -51,12 +61,14 @@ final class SegmentStore implements Closeable {
         this.directory = directory;
         this.segmentBytes = config.segmentBytes();
         this.pending = pending;
+        this.spare = new SpareSegment(directory);
     }
 
     /** Makes the repairs start-up decided on, in an order that is safe to interrupt at any point, and opens the active segment. */
     static SegmentStore start(Path directory, LogConfig config, StartupScan.Result scan) throws IOException {
         SegmentStore store = new SegmentStore(directory, config, scan.pending());
         try {
+            store.spare.removeLeftover();
             store.superseded.addAll(scan.superseded());
             if (scan.interruptedRoll() != null) {
                 LOG.warn("Decision log {}: dropping {}, a segment whose start was interrupted (its checkpoint was never"
@@ -66,12 +78,20 @@ final class SegmentStore implements Closeable {
             if (scan.active() == null) {
                 store.active = store.createSegment(scan.nextNumber());
             } else {
+                boolean zeroFilled = LogFormat.zeroFilled(scan.activeVersion());
                 if (scan.tornTail()) {
-                    LOG.warn("Decision log {}: cutting off a torn final write in {} at byte offset {} ({} bytes that were"
+                    LOG.warn("Decision log {}: clearing a torn final write in {} at byte offset {} ({} bytes that were"
                             + " never acknowledged)", directory, scan.active().path(), scan.activeValidEnd(),
-                            Files.size(scan.active().path()) - scan.activeValidEnd());
+                            (zeroFilled ? scan.activeFillStart() : Files.size(scan.active().path())) - scan.activeValidEnd());
                 }
-                store.active = ActiveSegment.reopen(scan.active(), scan.activeValidEnd(), scan.activeCheckpointEnd());
+                store.active = ActiveSegment.reopen(scan.active(), scan.activeValidEnd(), scan.activeFillStart(),
+                        scan.activeCheckpointEnd(), zeroFilled);
+                if (!zeroFilled) {
+                    // Appends go only to preallocated segments, whose reading rules assume the zero fill.
+                    LOG.info("Decision log {}: {} has format version {}; continuing in a new segment of version {}",
+                            directory, scan.active().path(), scan.activeVersion(), LogFormat.VERSION);
+                    store.roll();
+                }
             }
             store.deleteSuperseded();
             store.pendingTransactions = store.pending.transactions();
@@ -96,6 +116,10 @@ final class SegmentStore implements Closeable {
             pending.apply(r);
         }
         pendingTransactions = pending.transactions();
+        if (!spare.started() && active.appendedSinceCheckpoint() >= segmentBytes / 2) {
+            // Half full: time enough to fill the next segment's file before this one is full.
+            spare.prepareInBackground(capacity(pending.frameBytes()));
+        }
     }
 
     boolean needsRoll() {
@@ -140,8 +164,11 @@ final class SegmentStore implements Closeable {
         int carriedEnd = start.position();
         LogFormat.putCheckpoint(start, pending.records(), crc);
 
-        Files.createFile(file.path());
-        ActiveSegment segment = ActiveSegment.create(file, start.array(), carriedEnd, start.position());
+        if (!spare.moveTo(file.path())) {
+            Files.createFile(file.path());
+        }
+        ActiveSegment segment = ActiveSegment.create(file, start.array(), carriedEnd, start.position(),
+                capacity(pending.frameBytes()));
         forces += carriedEnd > LogFormat.HEADER_BYTES ? 2 : 1;
         bytesWritten += start.position();
         try {
@@ -152,6 +179,12 @@ final class SegmentStore implements Closeable {
         }
         liveSegments = superseded.size() + 1;
         return segment;
+    }
+
+    /** Header, carried block, checkpoint and {@code segmentBytes} of records, in whole blocks. */
+    private long capacity(long carriedBytes) {
+        long bytes = LogFormat.HEADER_BYTES + carriedBytes + LogFormat.CHECKPOINT_FRAME_BYTES + segmentBytes;
+        return Math.min(MAX_CAPACITY, (bytes + BLOCK_BYTES - 1) & ~(BLOCK_BYTES - 1));
     }
 
     /** Oldest first, so an interrupted clean-up leaves a contiguous run of segments. A failure only delays deletion. */
@@ -182,7 +215,7 @@ final class SegmentStore implements Closeable {
         }
     }
 
-    /** Forces what was written without a force (ENDs) and closes the active segment. */
+    /** Forces what was written without a force (ENDs), closes the active segment and deletes the spare. */
     @Override
     public void close() throws IOException {
         try {
@@ -191,12 +224,21 @@ final class SegmentStore implements Closeable {
                 forces++;
             }
         } finally {
-            active.close();
+            try {
+                active.close();
+            } finally {
+                spare.discard();
+            }
         }
     }
 
     /** Closes without forcing, after a write or force failed: nothing more may be trusted to this file. */
     void closeQuietly() {
+        try {
+            spare.discard();
+        } catch (IOException e) {
+            LOG.debug("Decision log {}: deleting the spare segment after a failure", directory, e);
+        }
         if (active != null) {
             try {
                 active.close();

@@ -15,11 +15,15 @@ import static dev.dtc.log.LogFormat.HEADER_BYTES;
  *
  * <p>The rules (docs/log-format.md, "Start-up"):
  * <ul>
- * <li>Every segment is {@code header, carried records, CHECKPOINT, records}. The checkpoint makes
- *     the segment self-contained: the carried records are the complete pending state at the moment
- *     the segment was started, so a complete segment supersedes every segment before it.</li>
- * <li>A bad frame at the end of the last segment, with no intact frame after it, is the torn final
- *     write: it was never acknowledged and is cut off.</li>
+ * <li>Every segment is {@code header, carried records, CHECKPOINT, records, zero fill}. The checkpoint
+ *     makes the segment self-contained: the carried records are the complete pending state at the
+ *     moment the segment was started, so a complete segment supersedes every segment before it.</li>
+ * <li>The frames end at a frame boundary from which every byte to the end of the file is zero: the
+ *     unused, preallocated rest of the segment. A frame is never zeros (its length is at least 3),
+ *     so zeros followed by anything else are a bad frame like any other.</li>
+ * <li>A bad frame at the end of the last segment's written region, with no intact frame after it
+ *     (only garbage and then the zero fill), is the torn final write: it was never acknowledged and
+ *     is cleared.</li>
  * <li>Any other bad frame, and any bad frame in an older segment, is damage: start-up stops.</li>
  * <li>A last segment that ends before its checkpoint is a roll that was interrupted; the segments
  *     before it were not deleted yet (deletion waits for the checkpoint), so it is dropped. That
@@ -36,14 +40,18 @@ final class StartupScan {
      * @param pending             the pending transactions the log holds
      * @param active              the segment to append to, or null if a new one must be created
      * @param activeValidEnd      where the active segment's intact frames end
+     * @param activeFillStart     where the active segment's zero fill begins (its length if it has none):
+     *                            a torn tail lies between activeValidEnd and this
      * @param activeCheckpointEnd where the active segment's checkpoint ends
-     * @param tornTail            true if the active segment has a torn tail after activeValidEnd to cut off
+     * @param activeVersion       the active segment's format version
+     * @param tornTail            true if the active segment has a torn tail after activeValidEnd to clear
      * @param superseded          complete segments older than the active one, safe to delete
      * @param interruptedRoll     a last segment whose checkpoint was never completed, or null
      * @param nextNumber          the number for a new segment
      */
-    record Result(PendingTransactions pending, SegmentFile active, long activeValidEnd, long activeCheckpointEnd,
-                  boolean tornTail, List<SegmentFile> superseded, SegmentFile interruptedRoll, long nextNumber) {
+    record Result(PendingTransactions pending, SegmentFile active, long activeValidEnd, long activeFillStart,
+                  long activeCheckpointEnd, int activeVersion, boolean tornTail, List<SegmentFile> superseded,
+                  SegmentFile interruptedRoll, long nextNumber) {
     }
 
     private final CRC32C crc = new CRC32C();
@@ -66,7 +74,9 @@ final class StartupScan {
         PendingTransactions state = null;
         SegmentFile active = null;
         int activeValidEnd = 0;
+        int activeFillStart = 0;
         int activeCheckpointEnd = 0;
+        int activeVersion = 0;
         boolean tornTail = false;
         List<SegmentFile> superseded = new ArrayList<>();
         SegmentFile interruptedRoll = null;
@@ -91,12 +101,14 @@ final class StartupScan {
                 throw new LogCorruptedException(segment.path(), 0, headerProblem);
             }
 
+            int version = LogFormat.version(image);
+            int fillStart = SegmentReader.fillStart(image, LogFormat.zeroFilled(version));
             SegmentContents contents = new SegmentContents(segment.path());
-            SegmentReader.Outcome outcome = SegmentReader.read(image, HEADER_BYTES, contents, crc);
+            SegmentReader.Outcome outcome = SegmentReader.read(image, HEADER_BYTES, fillStart, contents, crc);
             SegmentReader.Damage damage = outcome.damage();
             // Carried frames found after the damage, when the segment never reached its checkpoint.
             int carriedAfterDamage = damage != null && damage.validFrameFollows() && !contents.complete()
-                    ? SegmentReader.carriedFramesFrom(image, damage.nextIntactFrame(), crc) : 0;
+                    ? SegmentReader.carriedFramesFrom(image, damage.nextIntactFrame(), fillStart, crc) : 0;
             boolean tornWrite = damage != null && last && !damage.checksumValid()
                     && (!damage.validFrameFollows()   // nothing intact after it: the final write was cut short
                         || carriedAfterDamage > 0);   // a hole in a carried block that was never forced
@@ -123,13 +135,15 @@ final class StartupScan {
             state = contents.state;
             active = segment;
             activeValidEnd = outcome.validEnd();
+            activeFillStart = Math.max(fillStart, outcome.validEnd());
             activeCheckpointEnd = contents.checkpointEnd;
+            activeVersion = version;
             tornTail = damage != null;
         }
 
         long nextNumber = segments.isEmpty() ? 1 : segments.get(segments.size() - 1).number() + 1;
-        return new Result(state == null ? new PendingTransactions() : state, active, activeValidEnd,
-                activeCheckpointEnd, tornTail, superseded, interruptedRoll, nextNumber);
+        return new Result(state == null ? new PendingTransactions() : state, active, activeValidEnd, activeFillStart,
+                activeCheckpointEnd, activeVersion, tornTail, superseded, interruptedRoll, nextNumber);
     }
 
     private static String whyNotTorn(boolean last, SegmentReader.Damage damage) {

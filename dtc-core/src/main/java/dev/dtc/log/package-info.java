@@ -13,9 +13,11 @@
  * <li>{@code StartupScan} – applies the start-up rules: torn final write dropped, damage elsewhere
  *     stops start-up, interrupted roll discarded;</li>
  * <li>{@code GroupCommit}, {@code Batch} and {@code FrameEncoder} – leader/follower group commit: one write and one
- *     force per batch;</li>
- * <li>{@code SegmentStore} and {@code ActiveSegment} – appending, rolling, and clean-up by copying
- *     pending records forward into the new segment and deleting the old ones;</li>
+ *     force per batch; unforced ENDs ride with the next forced batch, or a flusher thread writes them;</li>
+ * <li>{@code SegmentStore} and {@code ActiveSegment} – appending into preallocated, zero-filled
+ *     segments, rolling, and clean-up by copying pending records forward into the new segment and
+ *     deleting the old ones;</li>
+ * <li>{@code SpareSegment} – zero-fills the next segment's file in the background;</li>
  * <li>{@code PendingTransactions} – the decided-not-ended set, in memory, for the copy;</li>
  * <li>{@code DirectoryLock} – the lock file that keeps a second process out;</li>
  * <li>{@code LogInspector} – a command-line dump for operators.</li>

@@ -5,7 +5,8 @@ import java.nio.file.Paths;
 /**
  * Run in a child JVM by {@link ProcessKillTest} and killed at a random moment. Prints each
  * operation after it returned: "D i" once the decision is durable, "E i" once the END was handed to
- * the log (in a single thread that means written to the file, which survives a process kill).
+ * the log. The END waits for the next forced append to carry it, so once a "D" line follows an "E"
+ * line that END is in the file, which survives a process kill.
  */
 public final class CrashingAppender {
 

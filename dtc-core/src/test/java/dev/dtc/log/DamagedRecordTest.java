@@ -93,7 +93,7 @@ class DamagedRecordTest {
     void damageAtTheEndOfAnOlderSegmentIsNotTreatedAsATornTail() throws IOException {
         Path first = segmentWithNineDecisions();
         int damaged = frameStartOf(Files.readAllBytes(first), "tx-9");
-        flipByte(first, Files.size(first) - 1);
+        flipByte(first, TestLogs.dataEnd(first) - 1);
         // A newer segment exists: the older one was forced before it was started, so its end cannot be torn.
         Files.write(dir.resolve("dtc-00000002.log"), SegmentImages.segment(2).checkpoint(0).bytes());
 
@@ -130,17 +130,18 @@ class DamagedRecordTest {
     @Test
     void aFinalFrameWithAValidChecksumButUnknownKindIsNotDropped() throws IOException {
         Path segment = segmentWithNineDecisions();
-        long end = Files.size(segment);
-        byte[] frame = SegmentImages.segment(1).frame((byte) 9, LogFormat.NO_FLAGS, "tx-x", new byte[3]).bytes();
+        long end = TestLogs.dataEnd(segment);
+        byte[] frame = SegmentImages.segment(1).frame((byte) 9, LogFormat.NO_FLAGS, "tx-x", new byte[] {1, 2, 3}).bytes();
         byte[] frameOnly = java.util.Arrays.copyOfRange(frame, LogFormat.HEADER_BYTES, frame.length);
-        Files.write(segment, frameOnly, java.nio.file.StandardOpenOption.APPEND);
+        TestLogs.writeAt(segment, end, frameOnly);
+        byte[] found = Files.readAllBytes(segment);
 
         LogCorruptedException e = openFails();
 
         assertThat(e).isNotNull();
         assertThat(e.offset()).isEqualTo(end);
         assertThat(e.getMessage()).contains("unknown record kind 9").contains("checksum is valid");
-        assertThat(Files.size(segment)).isEqualTo(end + frameOnly.length);
+        assertThat(Files.readAllBytes(segment)).as("left as found").isEqualTo(found);
     }
 
     @Test

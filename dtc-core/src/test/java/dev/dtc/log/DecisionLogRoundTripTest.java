@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,13 +85,15 @@ class DecisionLogRoundTripTest {
 
     @Test
     void endsWrittenWithoutForceAreOnDiskAfterClose() throws IOException {
-        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+        DecisionLog first = DecisionLog.open(dir, LogConfig.defaults(), TimeUnit.HOURS.toNanos(1));
+        try (first) {
             for (int i = 0; i < 100; i++) {
-                log.appendForced(decision("tx-" + i));
-                log.append(LogRecord.end("tx-" + i));
+                first.appendForced(decision("tx-" + i));
+                first.append(LogRecord.end("tx-" + i));
             }
-            assertThat(log.stats().recordsWritten()).isEqualTo(200);
+            assertThat(first.stats().recordsWritten()).as("the last END waits for a forced append").isEqualTo(199);
         }
+        assertThat(first.stats().recordsWritten()).isEqualTo(200);
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen()).isEmpty();
         }

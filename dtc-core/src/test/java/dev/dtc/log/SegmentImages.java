@@ -11,11 +11,28 @@ final class SegmentImages {
     private final CRC32C crc = new CRC32C();
 
     static SegmentImages segment(long number) {
+        return segment(number, LogFormat.VERSION);
+    }
+
+    /** A segment of another format version: an older release's, or a newer one's. */
+    static SegmentImages segment(long number, short version) {
         SegmentImages s = new SegmentImages();
         ByteBuffer buf = ByteBuffer.allocate(LogFormat.HEADER_BYTES);
-        LogFormat.putHeader(buf, number, s.crc);
+        LogFormat.putHeader(buf, number, version, s.crc);
         s.bytes.writeBytes(buf.array());
         return s;
+    }
+
+    /** Unused preallocated space. */
+    SegmentImages zeros(int count) {
+        bytes.writeBytes(new byte[count]);
+        return this;
+    }
+
+    /** Bytes as they are, e.g. a torn piece of a frame. */
+    SegmentImages raw(byte[] raw) {
+        bytes.writeBytes(raw);
+        return this;
     }
 
     SegmentImages carried(LogRecord r) {

@@ -28,12 +28,19 @@ class TornTailTest {
         return TestLogs.onlySegment(dir);
     }
 
+    /**
+     * The torn bytes are cleared to zeros (the file keeps its preallocated size), tx-5 is gone, and a
+     * new record lands where the valid data ended and reads back after a restart.
+     */
     private void assertTornTailDroppedAndAppendsContinue(Path segment, long validEnd) throws IOException {
+        long size = Files.size(segment);
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-3", "tx-4");
-            assertThat(Files.size(segment)).isEqualTo(validEnd);
+            assertThat(Files.size(segment)).as("the preallocated size is kept").isEqualTo(size);
+            assertThat(TestLogs.zerosFrom(segment, validEnd)).as("the torn bytes are zeros again").isTrue();
             log.appendForced(decision("tx-6"));
         }
+        assertThat(TestLogs.dataEnd(segment)).isEqualTo(validEnd + LogFormat.frameBytes(decision("tx-6")));
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-3", "tx-4", "tx-6");
             assertThat(log.pendingAtOpen().get("tx-6")).containsExactly(decision("tx-6"));
@@ -42,38 +49,44 @@ class TornTailTest {
 
     @Test
     void aFinalRecordCutInItsPayloadIsDropped() throws IOException {
+        // In a preallocated segment a write cut short leaves the zeros that were there before it.
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
-        truncate(segment, Files.size(segment) - 5);
+        long end = TestLogs.dataEnd(segment);
+        long validEnd = end - LogFormat.frameBytes(decision("tx-5"));
+        TestLogs.zero(segment, end - 5, end);
         assertTornTailDroppedAndAppendsContinue(segment, validEnd);
     }
 
     @Test
     void aFinalRecordCutInsideItsLengthAndChecksumIsDropped() throws IOException {
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
-        truncate(segment, validEnd + 3);
+        long end = TestLogs.dataEnd(segment);
+        long validEnd = end - LogFormat.frameBytes(decision("tx-5"));
+        TestLogs.zero(segment, validEnd + 3, end);
         assertTornTailDroppedAndAppendsContinue(segment, validEnd);
     }
 
     @Test
     void aFinalRecordWithABadChecksumIsDropped() throws IOException {
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
-        flipByte(segment, Files.size(segment) - 1);
+        long end = TestLogs.dataEnd(segment);
+        long validEnd = end - LogFormat.frameBytes(decision("tx-5"));
+        flipByte(segment, end - 1);
         assertTornTailDroppedAndAppendsContinue(segment, validEnd);
     }
 
     @Test
     void aFullRecordFollowedByGarbageKeepsTheRecordAndDropsTheGarbage() throws IOException {
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment);
+        long validEnd = TestLogs.dataEnd(segment);
+        long size = Files.size(segment);
         byte[] garbage = new byte[777];
         new Random(42).nextBytes(garbage);
-        Files.write(segment, garbage, StandardOpenOption.APPEND);
+        TestLogs.writeAt(segment, validEnd, garbage);
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen()).hasSize(5);
-            assertThat(Files.size(segment)).isEqualTo(validEnd);
+            assertThat(Files.size(segment)).isEqualTo(size);
+            assertThat(TestLogs.zerosFrom(segment, validEnd)).isTrue();
             log.appendForced(decision("tx-6"));
         }
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
@@ -84,23 +97,37 @@ class TornTailTest {
     @Test
     void aCutRecordFollowedByGarbageIsDropped() throws IOException {
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment) - LogFormat.frameBytes(decision("tx-5"));
-        truncate(segment, Files.size(segment) - 7);
+        long end = TestLogs.dataEnd(segment);
+        long validEnd = end - LogFormat.frameBytes(decision("tx-5"));
         byte[] garbage = new byte[300];
         new Random(7).nextBytes(garbage);
-        Files.write(segment, garbage, StandardOpenOption.APPEND);
+        TestLogs.writeAt(segment, end - 7, garbage);
         assertTornTailDroppedAndAppendsContinue(segment, validEnd);
     }
 
     @Test
-    void aZeroFilledTailIsDropped() throws IOException {
-        // What a file system may show after a power loss: the size grew, the data never arrived.
+    void theZerosAfterTheRecordsAreUnusedSpaceAndStartUpLeavesThemAlone() throws IOException {
         Path segment = segmentWithFiveDecisions();
-        long validEnd = Files.size(segment);
+        byte[] before = Files.readAllBytes(segment);
+        assertThat(before.length).as("preallocated to the segment size").isGreaterThan((int) LogConfig.DEFAULT_SEGMENT_BYTES);
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(5);
+        }
+        assertThat(Files.readAllBytes(segment)).as("nothing to repair").isEqualTo(before);
+    }
+
+    @Test
+    void zerosBeyondThePreallocatedSizeAreUnusedSpaceToo() throws IOException {
+        // What a file system may show after a power loss in a segment that had grown past its
+        // preallocated size: the size grew, the data never arrived.
+        Path segment = segmentWithFiveDecisions();
         Files.write(segment, new byte[8192], StandardOpenOption.APPEND);
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen()).hasSize(5);
-            assertThat(Files.size(segment)).isEqualTo(validEnd);
+            log.appendForced(decision("tx-6"));
+        }
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen()).hasSize(6);
         }
     }
 
@@ -162,12 +189,6 @@ class TornTailTest {
             assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-1", "tx-2", "tx-4", "tx-5");
             assertThat(first).doesNotExist();
             assertThat(log.stats().liveSegments()).isEqualTo(1);
-        }
-    }
-
-    static void truncate(Path file, long length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(length);
         }
     }
 
