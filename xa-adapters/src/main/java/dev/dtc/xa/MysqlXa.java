@@ -2,11 +2,13 @@ package dev.dtc.xa;
 
 import com.mysql.cj.jdbc.MysqlXADataSource;
 import dev.dtc.ConfigurationException;
+import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +39,10 @@ import java.util.regex.Pattern;
  *       any connection, so recovery can use a fresh one. {@code recover} returns Xids only when the flags include
  *       TMSTARTRSCAN (TMNOFLAGS gives an empty array), and then every prepared branch on the server, of all
  *       databases.</li>
+ *   <li><b>A killed session</b> shows as a communications failure (SQLSTATE 08S01), which Agroal's MySQL sorter
+ *       knows, or, when the kill interrupts a running statement on MariaDB, as error 1927 "Connection was killed"
+ *       (SQLSTATE 70100), which it does not; MySQL 8.0.24+ says 4031 when it dropped an idle client.
+ *       {@link #connectionBroken} knows all of them, so the pool closes such a connection at the first error.</li>
  * </ul>
  */
 final class MysqlXa {
@@ -46,9 +52,38 @@ final class MysqlXa {
     /** MySQL's "access denied; you need (at least one of) the ... privilege(s)". */
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
+    /** MariaDB: the session was killed while a statement ran (SQLSTATE 70100). */
+    private static final int ER_CONNECTION_KILLED = 1927;
+    /** The server is shutting down. */
+    private static final int ER_SERVER_SHUTDOWN = 1053;
+    /** MySQL 8.0.24+: "The client was disconnected by the server because of inactivity" (wait_timeout). */
+    private static final int ER_CLIENT_INTERACTION_TIMEOUT = 4031;
+
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
 
+    private static final MySQLExceptionSorter AGROAL_SORTER = new MySQLExceptionSorter();
+
     private MysqlXa() {
+    }
+
+    /**
+     * What the pool needs to know about MySQL/MariaDB. The XA settings are made by
+     * {@link NoJoinMysqlXADataSource}'s constructor, not passed as properties, so no instance can lack them.
+     */
+    static PooledXaDataSource.Vendor poolVendor() {
+        return new PooledXaDataSource.Vendor(NoJoinMysqlXADataSource.class, Map.of(), MysqlXa::connectionBroken);
+    }
+
+    /** Whether the error says the session is gone, so the connection must not be used again. */
+    static boolean connectionBroken(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            int code = s.getErrorCode();
+            if (AGROAL_SORTER.isFatal(s) || code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN
+                    || code == ER_CLIENT_INTERACTION_TIMEOUT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static MysqlXADataSource dataSource(String url, String user, String password) {
@@ -64,14 +99,7 @@ final class MysqlXa {
         if (password != null) {
             ds.setPassword(password);
         }
-        try {
-            ds.setPinGlobalTxToPhysicalConnection(false);
-            ds.setAutoReconnect(false);
-            // the recovery connection lives for hours between scans: let the OS notice a vanished peer
-            ds.setTcpKeepAlive(true);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Connector/J refused a standard property", e);
-        }
+        // pinGlobalTxToPhysicalConnection and autoReconnect off, keep-alive on: NoJoinMysqlXADataSource's constructor
         checkServer(ds, url);
         return ds;
     }

@@ -1,10 +1,13 @@
 package dev.dtc.xa;
 
 import dev.dtc.ConfigurationException;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
 import org.postgresql.xa.PGXADataSource;
 
 /**
@@ -22,13 +25,42 @@ import org.postgresql.xa.PGXADataSource;
  *   <li>{@code COMMIT PREPARED} / {@code ROLLBACK PREPARED} may be sent from any session of that database, so a
  *       fresh connection can finish what a dead one prepared; a prepared transaction survives its session and a
  *       server restart.</li>
+ *   <li><b>A session ended by the server</b> ({@code pg_terminate_backend}, a shutdown, {@code idle_session_timeout})
+ *       reports SQLSTATE 57P01&ndash;57P05 or 25P03 first, and only later calls get class 08 (connection exception),
+ *       which is all Agroal's own PostgreSQL sorter knows. {@link #connectionBroken} knows both, so the pool closes
+ *       such a connection at the first error instead of handing it out again.</li>
  * </ul>
  */
 final class PostgresXa {
 
     static final String EXAMPLE_URL = "jdbc:postgresql://host:5432/database";
 
+    /**
+     * SQLSTATEs of a session the server ended: admin_shutdown (pg_terminate_backend, smart/fast shutdown),
+     * crash_shutdown, cannot_connect_now, database_dropped, idle_session_timeout (PostgreSQL 14), and
+     * idle_in_transaction_session_timeout.
+     */
+    private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03", "57P04", "57P05", "25P03");
+
+    private static final PostgreSQLExceptionSorter CONNECTION_EXCEPTION = new PostgreSQLExceptionSorter();
+
     private PostgresXa() {
+    }
+
+    /** What the pool needs to know about PostgreSQL. */
+    static PooledXaDataSource.Vendor poolVendor() {
+        return new PooledXaDataSource.Vendor(PGXADataSource.class, Map.of("tcpKeepAlive", "true"),
+                PostgresXa::connectionBroken);
+    }
+
+    /** Whether the error says the session is gone, so the connection must not be used again. */
+    static boolean connectionBroken(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (CONNECTION_EXCEPTION.isFatal(s) || SESSION_ENDED.contains(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static PGXADataSource dataSource(String url, String user, String password) {
