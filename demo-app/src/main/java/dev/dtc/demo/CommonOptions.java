@@ -57,6 +57,10 @@ final class CommonOptions {
             description = "Transaction timeout in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--pool-size", paramLabel = "N", defaultValue = "10", hidden = true,
+            description = "The most connections each participant's pool opens (default: ${DEFAULT-VALUE}).")
+    int poolSize;
+
     @Option(names = "--quiet", description = "No set-up progress on stderr.")
     boolean quiet;
 
@@ -90,6 +94,9 @@ final class CommonOptions {
     void validate() {
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
             throw new IllegalArgumentException("--timeout must be 1 to 3600 seconds, was " + timeoutSeconds);
+        }
+        if (poolSize < 1 || poolSize > 100) {
+            throw new IllegalArgumentException("--pool-size must be 1 to 100, was " + poolSize);
         }
         databaseNames();
         namedServers();

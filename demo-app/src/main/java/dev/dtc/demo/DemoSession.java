@@ -88,7 +88,8 @@ final class DemoSession implements AutoCloseable {
                     .auditListener(recorder)
                     .build();
             opened.push(dtc);
-            ParticipantDataSources dataSources = ParticipantDataSources.open(dtc, postgres, mysql, names);
+            ParticipantDataSources dataSources = ParticipantDataSources.open(dtc, postgres, mysql, names,
+                    options.poolSize, Duration.ofSeconds(options.timeoutSeconds));
             opened.push(dataSources);
 
             RecoveryTrace recoveryTrace = new RecoveryTrace(dataSources.participantsByRecoveryName());

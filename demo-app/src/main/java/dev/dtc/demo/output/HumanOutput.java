@@ -133,7 +133,7 @@ public final class HumanOutput implements Output {
             case PREPARE_SENT -> "asked to prepare";
             case VOTE_COMMIT -> "votes COMMIT: prepared, its changes are on disk and its locks stay held";
             case VOTE_READ_ONLY -> "votes READ-ONLY: nothing to commit";
-            case VOTE_ABORT -> "votes ABORT: " + detail;
+            case VOTE_ABORT -> "votes ABORT: " + detail + rollbackCodeMeaning(detail);
             case DECISION_FORCED -> "decision COMMIT forced to the log (" + detail + "): from here on it commits";
             case DECISION_ROLLBACK -> "decision ROLLBACK: " + detail;
             case COMMIT_SENT -> "asked to commit" + ("one-phase".equals(detail) ? " (one phase)" : "");
@@ -150,6 +150,21 @@ public final class HumanOutput implements Output {
         };
     }
 
+    /** X/Open's meaning of the XA_RB* code a vote to abort starts with, if it is one. */
+    static String rollbackCodeMeaning(String detail) {
+        int colon = detail.indexOf(':');
+        String code = colon < 0 ? detail : detail.substring(0, colon);
+        String meaning = switch (code) {
+            case "XA_RBINTEGRITY" -> "the database found a constraint violated when it prepared";
+            case "XA_RBDEADLOCK" -> "the database chose this branch as a deadlock victim";
+            case "XA_RBTIMEOUT" -> "the branch took too long";
+            case "XA_RBCOMMFAIL" -> "the connection to the database failed";
+            case "XA_RBROLLBACK", "XA_RBOTHER" -> "the database rolled the branch back";
+            default -> null;
+        };
+        return meaning == null ? "" : " (" + meaning + ")";
+    }
+
     @Override
     public void outcome(OrderOutcome o, TransactionTrace trace) {
         String took = " (" + o.took().toMillis() + " ms)";
@@ -164,7 +179,8 @@ public final class HumanOutput implements Output {
                     case PREPARE -> o.refusedBy() + " voted to abort when asked to prepare: ";
                     default -> o.refusedBy() + ": ";
                 };
-                out.println("ROLLED BACK" + took + ": " + who + o.reason());
+                String meaning = o.stage() == OrderOutcome.Stage.PREPARE ? rollbackCodeMeaning(o.reason()) : "";
+                out.println("ROLLED BACK" + took + ": " + who + o.reason() + meaning);
                 out.println("Nothing of order " + o.request().orderId() + " is left in " + all + ".");
             }
             case HEURISTIC -> out.println("HEURISTIC OUTCOME" + took + ": " + o.reason()
