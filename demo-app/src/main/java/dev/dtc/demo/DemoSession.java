@@ -39,13 +39,15 @@ final class DemoSession implements AutoCloseable {
     private final Shop shop;
     private final TraceRecorder recorder;
     private final TransactionService dtc;
+    private final ParticipantDataSources dataSources;
     private final ServerAddress postgres;
     private final ServerAddress mysql;
     private final DatabaseNames names;
 
-    private DemoSession(Shop shop, TraceRecorder recorder, TransactionService dtc, ServerAddress postgres,
-                        ServerAddress mysql, DatabaseNames names) {
+    private DemoSession(Shop shop, TraceRecorder recorder, TransactionService dtc, ParticipantDataSources dataSources,
+                        ServerAddress postgres, ServerAddress mysql, DatabaseNames names) {
         this.shop = shop;
+        this.dataSources = dataSources;
         this.recorder = recorder;
         this.dtc = dtc;
         this.postgres = postgres;
@@ -99,7 +101,7 @@ final class DemoSession implements AutoCloseable {
             Schemas.seed(postgres, mysql, names);
 
             DemoSession session = new DemoSession(new Shop(dtc.userTransaction(), recorder, dataSources), recorder, dtc,
-                    postgres, mysql, names);
+                    dataSources, postgres, mysql, names);
             session.opened.addAll(opened);
             return session;
         } catch (RuntimeException | Error e) {
@@ -132,6 +134,10 @@ final class DemoSession implements AutoCloseable {
 
     TransactionService transactionService() {
         return dtc;
+    }
+
+    ParticipantDataSources dataSources() {
+        return dataSources;
     }
 
     /** Puts the databases back to their first state (recovery has run: nothing is left prepared). */
