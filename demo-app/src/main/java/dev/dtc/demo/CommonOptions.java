@@ -1,5 +1,6 @@
 package dev.dtc.demo;
 
+import dev.dtc.demo.embedded.EmbeddedDatabases;
 import dev.dtc.demo.shop.DatabaseNames;
 import dev.dtc.demo.shop.ServerAddress;
 import java.nio.file.Path;
@@ -100,6 +101,9 @@ final class CommonOptions {
         }
         databaseNames();
         namedServers();
+        if (embedded()) {
+            EmbeddedDatabases.checkDataDirectory(dataDirectory);
+        }
     }
 
     private static boolean blank(String s) {

