@@ -87,7 +87,8 @@ final class PlaceOrderCommand extends SessionCommand {
         OrderRequest order = new OrderRequest(orderId == null ? OrderRequest.newOrderId() : orderId, customer, lines,
                 cents, declinePayment ? Catalog.BLOCKED_CARD : card);
 
-        TransactionTrace trace = new TransactionTrace().watch(output::event);
+        TransactionTrace trace = new TransactionTrace();
+        trace.watch(e -> output.event(e, trace));
         CrashSwitch.Point crash = crashAfterPrepare ? CrashSwitch.Point.AFTER_PREPARE
                 : crashAfterDecision ? CrashSwitch.Point.AFTER_DECISION : null;
         if (crash != null) {

@@ -67,10 +67,14 @@ class ConcurrentOrdersTest {
                     return new Placed(shop.placeOrder(order, trace), trace);
                 }));
             }
+            long started = System.nanoTime();
             go.countDown();
             for (Future<Placed> f : futures) {
                 placed.add(f.get(5, TimeUnit.MINUTES));
             }
+            System.out.printf("%d orders for %d units in %d ms; slowest %d ms%n", ORDERS, STOCK,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                    placed.stream().mapToLong(p -> p.outcome().took().toMillis()).max().orElse(0));
             customers.shutdown();
             running.set(false);
             sampler.join();

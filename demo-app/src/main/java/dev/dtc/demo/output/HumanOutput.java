@@ -108,15 +108,16 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void event(TraceEvent e) {
+    public void event(TraceEvent e, TransactionTrace trace) {
         lock.lock();
         try {
             if (firstEvent == null) {
                 firstEvent = e.at();
             }
             long ms = Duration.between(firstEvent, e.at()).toMillis();
+            String meaning = e.type() == EventType.ENLIST ? meaning(e) : trace.withParticipants(meaning(e));
             out.printf(Locale.ROOT, "  %+6d ms  %-17s %-10s %s%n", ms, e.type(), e.participant() == null ? "" : e.participant(),
-                    meaning(e));
+                    meaning);
             out.flush();
         } finally {
             lock.unlock();

@@ -73,7 +73,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void event(TraceEvent event) {
+    public void event(TraceEvent event, TransactionTrace trace) {
         // collected from the trace at the end, in the order dtc emitted them
     }
 

@@ -23,8 +23,8 @@ public interface Output {
     /** An order is about to be placed. */
     void placing(OrderRequest order);
 
-    /** One 2PC event, as it happens (from dtc's threads). */
-    void event(TraceEvent event);
+    /** One 2PC event of the trace, as it happens (from dtc's threads). */
+    void event(TraceEvent event, TransactionTrace trace);
 
     /** How the order ended. */
     void outcome(OrderOutcome outcome, TransactionTrace trace);

@@ -66,6 +66,18 @@ public final class TransactionTrace {
         return participantsByBranch.getOrDefault(branch, "branch " + branch);
     }
 
+    /** The text with each branch Xid of this transaction followed by its participant's name, for people. */
+    public String withParticipants(String text) {
+        if (text == null) {
+            return null;
+        }
+        String named = text;
+        for (Map.Entry<String, String> p : participantsByBranch.entrySet()) {
+            named = named.replace(p.getKey(), p.getKey() + " (" + p.getValue() + ")");
+        }
+        return named;
+    }
+
     /** The participants in the order they were enlisted. */
     public List<String> participants() {
         List<String> names = new ArrayList<>();
