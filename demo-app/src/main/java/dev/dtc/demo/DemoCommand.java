@@ -6,12 +6,20 @@ import picocli.CommandLine.Command;
 /** The top command: only subcommands. */
 @Command(name = "dtc-demo", mixinStandardHelpOptions = true, version = "dtc demo 0.1.0",
         description = {
-            "An e-commerce order across three databases in one distributed transaction, coordinated by dtc:",
-            "orders (PostgreSQL), inventory (MySQL/MariaDB) and payments (PostgreSQL).",
+            "An e-commerce order across three databases in one distributed transaction, coordinated by dtc: orders"
+                    + " (PostgreSQL), inventory (MySQL/MariaDB) and payments (PostgreSQL).",
             "",
-            "The databases are embedded and kept in --data-dir between commands unless --postgres-url and",
-            "--mysql-url name servers. Every command first lets dtc's recovery finish what a crashed command left",
-            "in doubt, and shows what it did."},
+            "The databases are embedded and kept in --data-dir between commands, unless --postgres-url and"
+                    + " --mysql-url name servers. Every command first lets dtc's recovery finish what a crashed"
+                    + " command left in doubt, and shows what it did."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  place-order --item widget=2 --item gadget=1   an order, with each step of the two-phase commit",
+            "  place-order --decline-payment                 payments votes to abort: all three roll back",
+            "  place-order --out-of-stock                    inventory refuses: all three roll back",
+            "  place-order --crash-after-prepare             the coordinator dies in doubt ...",
+            "  orders                                        ... and recovery finishes it first",
+            "  stock --json                                  for programs"},
         subcommands = {PlaceOrderCommand.class, StockCommand.class, OrdersCommand.class, ResetCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -28,10 +28,11 @@ import java.util.HexFormat;
  * participants' data sources, and a recovery pass that finishes whatever an earlier command left in doubt
  * (shown through the command's output before anything else happens).
  *
- * <p>One coordinator identity per set of databases: the decision log lives in {@code log/<target>} under the data
- * directory and the node name is derived from the same target. Two demos on the same servers with different
- * database prefixes must not take each other's prepared branches for their own (MySQL's XA RECOVER lists every
- * branch on the server), so each gets its own node name and log.
+ * <p>One coordinator identity per set of databases and data directory: the decision log lives in
+ * {@code log/<target>} under the data directory and the node name is derived from the same target. Two demos on
+ * the same servers (with other prefixes, or other data directories) must not take each other's prepared branches
+ * for their own undecided ones (MySQL's XA RECOVER lists every branch on the server), so each gets its own node
+ * name with its own log.
  */
 final class DemoSession implements AutoCloseable {
 
@@ -75,7 +76,10 @@ final class DemoSession implements AutoCloseable {
                 CommonOptions.Servers servers = options.namedServers().orElseThrow();
                 postgres = servers.postgres();
                 mysql = servers.mysql();
-                target = "servers-" + digest(postgres.displayUrl() + "|" + mysql.displayUrl() + "|" + options.databasePrefix);
+                // the data directory too: two data directories are two logs, and two logs must never share a node
+                // name, or each would take the other's prepared branches for its own undecided ones
+                target = "servers-" + digest(postgres.displayUrl() + "|" + mysql.displayUrl() + "|"
+                        + options.databasePrefix + "|" + dataDirectory);
             }
             DatabaseNames names = options.databaseNames();
             Schemas.create(postgres, mysql, names);
