@@ -63,7 +63,7 @@ final class LeftoverServer {
                             + " an earlier demo command does not stop; stop it yourself (kill -9 " + p.pid() + ")");
                 }
             }
-            step.done("stopped; its prepared transactions stay on disk for recovery");
+            step.done(what + " stopped; its prepared transactions stay on disk for recovery");
         }
         return true;
     }
