@@ -56,7 +56,8 @@ final class PostgresXa {
     /** Whether the error says the session is gone, so the connection must not be used again. */
     static boolean connectionBroken(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
-            if (CONNECTION_EXCEPTION.isFatal(s) || SESSION_ENDED.contains(s.getSQLState())) {
+            String state = s.getSQLState(); // null for errors pgjdbc makes up itself, e.g. "connection is closed"
+            if (CONNECTION_EXCEPTION.isFatal(s) || (state != null && SESSION_ENDED.contains(state))) {
                 return true;
             }
         }

@@ -148,7 +148,7 @@ public final class DtcTransactionIntegration implements TransactionIntegration, 
             branch.abandon();
             throw new SQLException("transaction " + tx + " is marked rollback-only, so no connection of " + name
                     + " may join it: roll it back", e);
-        } catch (SystemException | IllegalStateException e) {
+        } catch (SystemException | RuntimeException e) {
             branch.abandon();
             throw new SQLException("could not enlist a connection of " + name + " in transaction " + tx + ": "
                     + e.getMessage(), e);

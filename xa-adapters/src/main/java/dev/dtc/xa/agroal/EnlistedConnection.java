@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Three rules keep a pooled connection safe for the next transaction:
  * <ol>
- *   <li><b>A failed XA call evicts the connection</b> (Agroal closes it instead of pooling it), unless the failure
- *       is a rollback code (XA_RB*), which is the database's clean answer that the branch is rolled back. After
- *       any other failure the session's state is unknown: the call may not have reached the server, or the
- *       session may be gone.</li>
+ *   <li><b>A failed XA call evicts the connection</b> (Agroal closes it instead of pooling it). After a failure
+ *       the session's state is unknown: the call may not have reached the server, or the session may be gone.
+ *       Even a clean rollback vote leaves the driver behind: pgjdbc, after a PREPARE TRANSACTION that failed
+ *       (XA_RBINTEGRITY from a deferred constraint), still counts its XA transaction as active and refuses to
+ *       reset auto-commit, so the next borrower would get a half-usable connection. Opening a new connection
+ *       costs less than finding out.</li>
  *   <li><b>The connection goes back only when the transaction has completed and no XA call on it is still
  *       running.</b> dtc completes a transaction without waiting for a prepare that missed the deadline (it rolls
  *       that branch back when the answer comes). Handing the connection to another transaction while that prepare
@@ -113,7 +115,30 @@ final class EnlistedConnection implements XAResource, Synchronization {
 
     @Override
     public int prepare(Xid xid) throws XAException {
-        return onPooledConnection("prepare", r -> r.prepare(xid));
+        return onPooledConnection("prepare", r -> {
+            try {
+                return r.prepare(xid);
+            } catch (XAException e) {
+                if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
+                    settleDriverAfterRollbackVote(r, xid);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The database rolled the branch back when it voted, but pgjdbc, after a PREPARE TRANSACTION that failed,
+     * still counts its XA transaction as active and refuses to reset auto-commit; a rollback on the same
+     * connection brings it back to idle. (MySQL answers XAER_NOTA, ignored.) The connection is evicted all the
+     * same; this only spares the pool a failing reset and the warning it logs.
+     */
+    private static void settleDriverAfterRollbackVote(XAResource r, Xid xid) {
+        try {
+            r.rollback(xid);
+        } catch (XAException | RuntimeException ignored) {
+            // it was already rolled back: that is what the vote said
+        }
     }
 
     @Override
@@ -224,10 +249,7 @@ final class EnlistedConnection implements XAResource, Synchronization {
         }
         try {
             return call.on(driver);
-        } catch (XAException e) {
-            evictUnlessRolledBack(e);
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (XAException | RuntimeException e) {
             connection.setFlushOnly();
             throw e;
         } finally {
@@ -242,10 +264,7 @@ final class EnlistedConnection implements XAResource, Synchronization {
         try {
             beforeOnPooled.run();
             return call.on(driver);
-        } catch (XAException e) {
-            evictUnlessRolledBack(e);
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (XAException | RuntimeException e) {
             connection.setFlushOnly();
             throw e;
         } finally {
@@ -304,12 +323,6 @@ final class EnlistedConnection implements XAResource, Synchronization {
         if (overran) {
             connection.setFlushOnly();
             handBack();
-        }
-    }
-
-    private void evictUnlessRolledBack(XAException e) {
-        if (e.errorCode < XAException.XA_RBBASE || e.errorCode > XAException.XA_RBEND) {
-            connection.setFlushOnly();
         }
     }
 
