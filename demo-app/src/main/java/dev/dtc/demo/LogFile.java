@@ -1,0 +1,44 @@
+package dev.dtc.demo;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every library log line (dtc's audit log, the embedded servers' output, the drivers) to {@code demo.log}
+ * in the data directory, so that stdout holds only what the command shows and an operator still has the full
+ * record. dtc's audit lines there carry the same event names as the command's output.
+ */
+final class LogFile {
+
+    private LogFile() {
+    }
+
+    static Path redirectTo(Path dataDirectory) {
+        Path file = dataDirectory.resolve("demo.log");
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return file; // another SLF4J binding was put on the class path: leave its configuration alone
+        }
+        context.reset();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{ISO8601} %-5level [%thread] %logger{30} - %msg%n");
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName("demo-log");
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(appender);
+        return file;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.dtc.demo;
+
+import dev.dtc.demo.output.Output;
+import dev.dtc.demo.shop.Catalog;
+import dev.dtc.demo.shop.Money;
+import dev.dtc.demo.shop.OrderLine;
+import dev.dtc.demo.shop.OrderOutcome;
+import dev.dtc.demo.shop.OrderRequest;
+import dev.dtc.demo.shop.Shop;
+import dev.dtc.demo.trace.CrashSwitch;
+import dev.dtc.demo.trace.TransactionTrace;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "place-order", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Place an order in one distributed transaction: insert it into orders, reserve the stock of"
+                + " each item in inventory, record the payment in payments; then commit all three with two-phase"
+                + " commit, printing each step of the protocol.",
+            "With a fault option it shows what happens when a participant says no, or when the coordinator dies."})
+final class PlaceOrderCommand extends SessionCommand {
+
+    @Option(names = "--customer", defaultValue = "alice", description = "Who orders (default: ${DEFAULT-VALUE}).")
+    String customer;
+
+    @Option(names = "--item", paramLabel = "SKU=QTY", description = "A product and quantity; repeat for more"
+            + " (default: widget=1). The `stock` command lists the products.")
+    List<String> items = new ArrayList<>();
+
+    @Option(names = "--amount", paramLabel = "AMOUNT", description = "What the customer pays, e.g. 25.00 (default:"
+            + " the catalog price of the items).")
+    String amount;
+
+    @Option(names = "--order-id", paramLabel = "ID", description = "The order's id (default: a new one). The orders"
+            + " database refuses an id it has.")
+    String orderId;
+
+    @Option(names = "--card", paramLabel = "NUMBER", defaultValue = Catalog.GOOD_CARD,
+            description = "The card to charge (default: ${DEFAULT-VALUE}).")
+    String card;
+
+    @Option(names = "--decline-payment", description = "Pay with a card its issuer has blocked ("
+            + Catalog.BLOCKED_CARD + "): the payments database votes to abort at prepare, and all three roll back.")
+    boolean declinePayment;
+
+    @Option(names = "--out-of-stock", description = "Order one unit more of the first item than is in stock: the"
+            + " inventory database refuses the reservation, and all three roll back.")
+    boolean outOfStock;
+
+    @Option(names = "--crash-after-prepare", description = "Die (Runtime.halt) when every participant has voted to"
+            + " commit, before the decision. The next command's recovery rolls the prepared branches back.")
+    boolean crashAfterPrepare;
+
+    @Option(names = "--crash-after-decision", description = "Die when the commit decision is forced to the log,"
+            + " before any commit is sent. The next command's recovery commits all three.")
+    boolean crashAfterDecision;
+
+    @Override
+    void validate() {
+        if (crashAfterPrepare && crashAfterDecision) {
+            throw new IllegalArgumentException("choose one of --crash-after-prepare and --crash-after-decision");
+        }
+        lines(); // parse errors before the databases start
+        if (amount != null) {
+            Money.parse(amount);
+        }
+    }
+
+    private List<OrderLine> lines() {
+        List<OrderLine> lines = new ArrayList<>();
+        for (String item : items.isEmpty() ? List.of("widget=1") : items) {
+            lines.add(OrderLine.parse(item));
+        }
+        return lines;
+    }
+
+    @Override
+    int run(DemoSession session, Output output) throws Exception {
+        Shop shop = session.shop();
+        List<OrderLine> lines = lines();
+        if (outOfStock) {
+            OrderLine first = lines.get(0);
+            lines.set(0, new OrderLine(first.sku(), shop.available(first.sku()) + 1));
+        }
+        long cents = amount == null ? shop.priceOf(lines) : Money.parse(amount);
+        OrderRequest order = new OrderRequest(orderId == null ? OrderRequest.newOrderId() : orderId, customer, lines,
+                cents, declinePayment ? Catalog.BLOCKED_CARD : card);
+
+        TransactionTrace trace = new TransactionTrace();
+        trace.watch(e -> output.event(e, trace));
+        CrashSwitch.Point crash = crashAfterPrepare ? CrashSwitch.Point.AFTER_PREPARE
+                : crashAfterDecision ? CrashSwitch.Point.AFTER_DECISION : null;
+        if (crash != null) {
+            trace.watch(new CrashSwitch(crash, trace, () -> output.crashing(crash, order, trace)));
+        }
+        output.placing(order);
+        OrderOutcome outcome = shop.placeOrder(order, trace);
+        output.outcome(outcome, trace);
+        return switch (outcome.result()) {
+            case COMMITTED -> ExitStatus.OK;
+            case ROLLED_BACK -> ExitStatus.ROLLED_BACK;
+            case HEURISTIC, IN_DOUBT -> ExitStatus.IN_DOUBT;
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dtc.demo.output;
+
+import dev.dtc.RecoveryReport;
+import dev.dtc.demo.shop.OrderBook;
+import dev.dtc.demo.shop.OrderOutcome;
+import dev.dtc.demo.shop.OrderRequest;
+import dev.dtc.demo.shop.StockLevel;
+import dev.dtc.demo.trace.CrashSwitch;
+import dev.dtc.demo.trace.RecoveryTrace;
+import dev.dtc.demo.trace.TraceEvent;
+import dev.dtc.demo.trace.TransactionTrace;
+import java.util.List;
+
+/**
+ * What a command shows on stdout: for a person ({@link HumanOutput}, one line per 2PC event as it happens, then
+ * the outcome) or for a program ({@link JsonOutput}, one JSON document at the end).
+ */
+public interface Output {
+
+    /** What recovery did at the start of the command (called every time; may have nothing to show). */
+    void recovery(RecoveryReport report, RecoveryTrace trace);
+
+    /** An order is about to be placed. */
+    void placing(OrderRequest order);
+
+    /** One 2PC event of the trace, as it happens (from dtc's threads). */
+    void event(TraceEvent event, TransactionTrace trace);
+
+    /** How the order ended. */
+    void outcome(OrderOutcome outcome, TransactionTrace trace);
+
+    /** The process is about to halt on purpose; nothing runs after this. */
+    void crashing(CrashSwitch.Point point, OrderRequest order, TransactionTrace trace);
+
+    void stock(List<StockLevel> stock);
+
+    void orders(OrderBook book);
+
+    /** The demo's data was put back to its first state. */
+    void reset();
+
+    /** The command failed (a database unreachable, bad input found late, ...). */
+    void error(String message);
+
+    /** Writes anything held back; called once at the end of a command that did not fail. */
+    void finish();
+}
