@@ -259,7 +259,10 @@ public final class TransactionService implements AutoCloseable {
             return this;
         }
 
-        /** Size at which a log segment is closed (default 16 MiB). */
+        /**
+     * Size at which a log segment is closed (default 16 MiB). Segments are preallocated, so the
+     * log directory holds about twice this on disk.
+     */
         public Builder logSegmentBytes(long bytes) {
             this.segmentBytes = bytes;
             return this;
@@ -310,8 +313,9 @@ public final class TransactionService implements AutoCloseable {
             }
             requirePositive(retryInitial, "retryBackoff initial delay");
             requirePositive(retryMax, "retryBackoff maximum delay");
-            if (segmentBytes < 4096) {
-                throw new ConfigurationException("logSegmentBytes must be at least 4096, was " + segmentBytes);
+            if (segmentBytes < LogConfig.MIN_SEGMENT_BYTES || segmentBytes > LogConfig.MAX_SEGMENT_BYTES) {
+                throw new ConfigurationException("logSegmentBytes must be between " + LogConfig.MIN_SEGMENT_BYTES
+                        + " and " + LogConfig.MAX_SEGMENT_BYTES + " (1 GiB), was " + segmentBytes);
             }
             Path dir = logDirectory.toAbsolutePath();
             try {

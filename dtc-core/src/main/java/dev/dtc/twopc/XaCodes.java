@@ -57,7 +57,14 @@ final class XaCodes {
     static String describe(Throwable t) {
         if (t instanceof XAException xa) {
             String m = xa.getMessage();
-            return name(xa.errorCode) + (m == null || m.isEmpty() ? "" : ": " + m);
+            String text = name(xa.errorCode) + (m == null || m.isEmpty() ? "" : ": " + m);
+            // JDBC drivers put the database's own words (the constraint that failed, the
+            // trigger's message) in the cause; that is what tells a user why the vote was abort.
+            Throwable cause = xa.getCause();
+            if (cause != null && cause.getMessage() != null && (m == null || !m.contains(cause.getMessage()))) {
+                text += " (" + cause.getMessage().strip() + ")";
+            }
+            return text;
         }
         return t.toString();
     }

@@ -28,6 +28,7 @@ final class DtcManager implements ManagerUnderTest {
                 .nodeName("diff")
                 .logDirectory(log)
                 .defaultTimeout(Duration.ofSeconds(60))
+                .logSegmentBytes(1024 * 1024) // a fresh log per scenario zero-fills one segment: keep it small
                 .build();
     }
 

@@ -28,6 +28,7 @@ final class EngineFixture {
                 .logDirectory(dir)
                 .defaultTimeout(Duration.ofSeconds(30))
                 .recoveryInterval(Duration.ZERO)
+                .logSegmentBytes(1024 * 1024) // each fresh log zero-fills a segment: keep it small
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
                 .auditListener(events::add);
     }
