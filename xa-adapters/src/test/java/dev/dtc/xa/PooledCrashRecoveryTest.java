@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dtc.RecoveryReport;
 import dev.dtc.TransactionService;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,27 +133,8 @@ class PooledCrashRecoveryTest {
 
     private void runChildUntilItDies(CrashingTransaction.CrashPoint point, String id) throws Exception {
         clearLeftovers();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"),
-                CrashingPooledTransaction.class.getName(), logDir.toString(), point.name(), id, node,
+        DyingChild.run(CrashingPooledTransaction.class, List.of(logDir.toString(), point.name(), id, node,
                 dbs.pg.jdbcUrl(OrderDatabases.DB), dbs.pg.user(), dbs.pg.password(),
-                dbs.my.jdbcUrl(OrderDatabases.DB), dbs.my.user(), dbs.my.password());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("KILL-ME")) {
-                    p.destroyForcibly(); // SIGKILL on Linux
-                    break;
-                }
-            }
-        }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child ended; output: %s", output).isTrue();
-        assertThat(output).as("child output").noneMatch(l -> l.startsWith("SURVIVED"));
-        assertThat(output).as("child output").anyMatch(l -> l.startsWith("DYING") || l.startsWith("KILL-ME"));
-        assertThat(p.exitValue()).as("child died abnormally; output: %s", output).isNotZero();
+                dbs.my.jdbcUrl(OrderDatabases.DB), dbs.my.user(), dbs.my.password()));
     }
 }
