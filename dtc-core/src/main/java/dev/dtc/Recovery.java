@@ -30,4 +30,16 @@ public interface Recovery {
      * Returns what it did. Safe to call concurrently with running transactions.
      */
     RecoveryReport scan();
+
+    /**
+     * Transactions with a heuristic outcome (a resource decided on its own, or the outcome of a
+     * branch is unknown), kept in the log for an operator until {@link #forgetHeuristic}.
+     */
+    java.util.List<String> heuristics();
+
+    /**
+     * For an operator who has reconciled a heuristic transaction by hand: removes it from the
+     * log (writes its end record). Returns false if no heuristic transaction has that id.
+     */
+    boolean forgetHeuristic(String txId);
 }

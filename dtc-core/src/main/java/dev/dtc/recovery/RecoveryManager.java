@@ -78,6 +78,20 @@ public final class RecoveryManager implements Recovery {
     }
 
     @Override
+    public List<String> heuristics() {
+        return decisions.heuristics();
+    }
+
+    @Override
+    public boolean forgetHeuristic(String txId) {
+        boolean forgotten = decisions.forgetHeuristic(txId);
+        if (forgotten) {
+            LOG.info("operator forgot heuristic transaction {}", txId);
+        }
+        return forgotten;
+    }
+
+    @Override
     public RecoveryReport scan() {
         scanLock.lock();
         try {

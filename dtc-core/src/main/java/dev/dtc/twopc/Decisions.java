@@ -136,6 +136,27 @@ public final class Decisions {
         }
     }
 
+    /** Ids of the transactions whose heuristic outcome waits for an operator. */
+    public List<String> heuristics() {
+        List<String> ids = new ArrayList<>();
+        for (Decision d : open.values()) {
+            if (d.heuristic) {
+                ids.add(d.txId);
+            }
+        }
+        return ids;
+    }
+
+    /** An operator reconciled a heuristic transaction: end it in the log. */
+    public boolean forgetHeuristic(String txId) {
+        Decision d = open.get(txId);
+        if (d == null || !d.heuristic) {
+            return false;
+        }
+        end(d);
+        return true;
+    }
+
     /** Hands a live decision over to recovery (its process can no longer drive it). */
     public void handOverToRecovery(Decision d) {
         d.recoveryOwned = true;

@@ -220,5 +220,15 @@ class TwoPhaseCommitTest {
         }
         assertThat(f.count(EventType.HEURISTIC)).isEqualTo(1);
         assertThat(f.pendingInLog().get(txId)).extracting(LogRecord::type).contains(RecordType.HEURISTIC);
+
+        // it survives a restart until an operator forgets it
+        try (TransactionService dtc = f.start()) {
+            assertThat(dtc.recovery().heuristics()).containsExactly(txId);
+            assertThat(dtc.recovery().scan().committed()).isEmpty();
+            assertThat(dtc.recovery().forgetHeuristic("no-such-tx")).isFalse();
+            assertThat(dtc.recovery().forgetHeuristic(txId)).isTrue();
+            assertThat(dtc.recovery().heuristics()).isEmpty();
+        }
+        assertThat(f.pendingInLog()).isEmpty();
     }
 }

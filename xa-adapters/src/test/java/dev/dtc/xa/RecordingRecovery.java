@@ -28,4 +28,14 @@ final class RecordingRecovery implements Recovery {
     public RecoveryReport scan() {
         throw new UnsupportedOperationException("the engine's scan is tested in dtc-core");
     }
+
+    @Override
+    public java.util.List<String> heuristics() {
+        return java.util.List.of();
+    }
+
+    @Override
+    public boolean forgetHeuristic(String txId) {
+        return false;
+    }
 }
