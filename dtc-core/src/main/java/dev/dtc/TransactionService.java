@@ -86,7 +86,6 @@ public final class TransactionService implements AutoCloseable {
         this.phaseExecutor = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 phaseWorkers("dtc-" + b.nodeName + "-phase-"), null, true);
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + b.nodeName + "-timer"));
-        this.timer.setRemoveOnCancelPolicy(true);
         this.background = new ScheduledThreadPoolExecutor(2, daemonThreads("dtc-" + b.nodeName + "-recovery"));
         Decisions decisions = new Decisions(log, audit);
         decisions.loadFromLog();

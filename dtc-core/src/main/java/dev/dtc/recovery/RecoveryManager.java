@@ -146,9 +146,7 @@ public final class RecoveryManager implements Recovery {
                     if (!d.recoveryOwned()) {
                         continue; // phase 2 of this process is driving it right now
                     }
-                    if (commit(name, res, d, xid, committed, failures)) {
-                        // committed or already gone
-                    } else {
+                    if (!commit(name, res, d, xid, committed, failures)) {
                         stillThere.add(txId);
                     }
                     continue;

@@ -111,7 +111,6 @@ public final class DtcTransaction implements Transaction {
                 rollbackBranches("a resource failed to end its branch");
                 throw rollbackException("transaction " + txId + " rolled back: a resource failed to end its branch");
             }
-            status = branches.size() > 1 ? Status.STATUS_PREPARING : Status.STATUS_COMMITTING;
             Outcome o = ctx.coordinator().commit(txId, List.copyOf(branches), deadlineNanos, this::enterPhase);
             switch (o.kind()) {
                 case COMMITTED -> {

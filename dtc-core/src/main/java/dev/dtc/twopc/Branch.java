@@ -24,4 +24,16 @@ public interface Branch {
 
     /** Lets the participant forget a heuristic outcome it reported. */
     void forget() throws XAException;
+
+    /**
+     * {@link #forget()}, for after dtc has recorded the heuristic itself (log and audit): a
+     * participant that cannot forget keeps the outcome for its own operator, nothing more.
+     */
+    default void forgetQuietly() {
+        try {
+            forget();
+        } catch (XAException | RuntimeException ignored) {
+            // recorded by dtc already
+        }
+    }
 }

@@ -2,9 +2,7 @@ package dev.dtc.twopc;
 
 import dev.dtc.audit.Audit;
 import dev.dtc.audit.EventType;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.transaction.xa.XAException;
 
@@ -40,18 +38,7 @@ final class Committer {
     }
 
     List<Result> commitAll(Decisions.Decision d, List<? extends Branch> branches) {
-        int n = branches.size();
-        List<CompletableFuture<Result>> others = new ArrayList<>(n);
-        for (int i = 1; i < n; i++) {
-            Branch b = branches.get(i);
-            others.add(CompletableFuture.supplyAsync(() -> commitOne(d, b), executor));
-        }
-        List<Result> results = new ArrayList<>(n);
-        results.add(commitOne(d, branches.get(0)));
-        for (CompletableFuture<Result> f : others) {
-            results.add(f.join());
-        }
-        return results;
+        return Fanout.callAll(branches, b -> commitOne(d, b), executor);
     }
 
     private Result commitOne(Decisions.Decision d, Branch b) {
@@ -69,7 +56,7 @@ final class Committer {
             int code = e.errorCode;
             if (code == XAException.XA_HEURCOM) {
                 audit.emit(EventType.COMMITTED, txId, b.xid(), "XA_HEURCOM: the resource had already committed");
-                forget(b);
+                b.forgetQuietly();
                 decisions.acknowledged(d, b.xid());
                 return Result.COMMITTED;
             }
@@ -91,21 +78,12 @@ final class Committer {
             audit.emit(EventType.HEURISTIC, txId, b.xid(), "on commit: " + XaCodes.describe(e));
             decisions.heuristic(d, b.xid(), XaCodes.name(code));
             if (XaCodes.isHeuristic(code)) {
-                forget(b);
+                b.forgetQuietly();
             }
             return r;
         } catch (RuntimeException e) {
             retrier.retryCommit(decisions, d, b, 0, e.toString());
             return Result.RETRYING;
-        }
-    }
-
-    private void forget(Branch b) {
-        try {
-            b.forget();
-        } catch (XAException | RuntimeException ignored) {
-            // The heuristic is in our log and the audit trail; a resource that cannot forget
-            // keeps it for its own operator.
         }
     }
 }

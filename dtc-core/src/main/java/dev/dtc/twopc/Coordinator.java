@@ -159,7 +159,7 @@ public final class Coordinator {
             int code = e.errorCode;
             String why = b.xid() + " one-phase commit: " + XaCodes.describe(e);
             if (code == XAException.XA_HEURCOM) {
-                forget(b);
+                b.forgetQuietly();
                 audit.emit(EventType.TX_COMMITTED, txId);
                 return Outcome.COMMITTED;
             }
@@ -170,7 +170,7 @@ public final class Coordinator {
             }
             audit.emit(EventType.HEURISTIC, txId, b.xid(), why);
             if (XaCodes.isHeuristic(code)) {
-                forget(b);
+                b.forgetQuietly();
             }
             if (code == XAException.XA_HEURRB) {
                 return new Outcome(Outcome.Kind.HEURISTIC_ROLLBACK, why);
@@ -192,13 +192,5 @@ public final class Coordinator {
                 rollbacker.rollbackOne(txId, a.branch());
             }
         }, executor);
-    }
-
-    private static void forget(Branch b) {
-        try {
-            b.forget();
-        } catch (XAException | RuntimeException ignored) {
-            // reported already; the resource keeps the heuristic for its own operator
-        }
     }
 }

@@ -18,16 +18,22 @@ public final class DecisionCodec {
     }
 
     public static byte[] encode(List<DtcXid> xids) {
+        // getGlobalTransactionId/getBranchQualifier copy their arrays: take each copy once
+        // (this runs on every commit decision)
+        int n = xids.size();
+        byte[][] parts = new byte[2 * n][];
         int size = 3;
-        for (DtcXid x : xids) {
-            size += 4 + 1 + x.getGlobalTransactionId().length + 1 + x.getBranchQualifier().length;
+        for (int i = 0; i < n; i++) {
+            parts[2 * i] = xids.get(i).getGlobalTransactionId();
+            parts[2 * i + 1] = xids.get(i).getBranchQualifier();
+            size += 4 + 1 + parts[2 * i].length + 1 + parts[2 * i + 1].length;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(VERSION).putShort((short) xids.size());
-        for (DtcXid x : xids) {
-            byte[] g = x.getGlobalTransactionId();
-            byte[] q = x.getBranchQualifier();
-            b.putInt(x.getFormatId()).put((byte) g.length).put(g).put((byte) q.length).put(q);
+        b.put(VERSION).putShort((short) n);
+        for (int i = 0; i < n; i++) {
+            byte[] g = parts[2 * i];
+            byte[] q = parts[2 * i + 1];
+            b.putInt(xids.get(i).getFormatId()).put((byte) g.length).put(g).put((byte) q.length).put(q);
         }
         return b.array();
     }

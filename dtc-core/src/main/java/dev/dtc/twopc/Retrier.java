@@ -49,7 +49,7 @@ public final class Retrier {
                     audit.emit(EventType.HEURISTIC, d.txId(), b.xid(), XaCodes.name(e.errorCode) + " on commit retry");
                     decisions.heuristic(d, b.xid(), XaCodes.name(e.errorCode));
                 } else if (e.errorCode == XAException.XA_HEURCOM) {
-                    forgetQuietly(b);
+                    b.forgetQuietly();
                     decisions.acknowledged(d, b.xid());
                 } else {
                     retryCommit(decisions, d, b, attempt + 1, XaCodes.describe(e));
@@ -90,14 +90,6 @@ public final class Retrier {
         } catch (RejectedExecutionException e) {
             LOG.info("service closing: retry left to recovery at next start");
             onShutdown.run();
-        }
-    }
-
-    private static void forgetQuietly(Branch b) {
-        try {
-            b.forget();
-        } catch (XAException | RuntimeException e) {
-            LOG.debug("forget of {} failed", b.xid(), e);
         }
     }
 }

@@ -2,9 +2,7 @@ package dev.dtc.twopc;
 
 import dev.dtc.audit.Audit;
 import dev.dtc.audit.EventType;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.transaction.xa.XAException;
 
@@ -36,21 +34,7 @@ final class Rollbacker {
     }
 
     List<Result> rollbackAll(String txId, List<? extends Branch> branches) {
-        int n = branches.size();
-        if (n == 0) {
-            return List.of();
-        }
-        List<CompletableFuture<Result>> others = new ArrayList<>(n);
-        for (int i = 1; i < n; i++) {
-            Branch b = branches.get(i);
-            others.add(CompletableFuture.supplyAsync(() -> rollbackOne(txId, b), executor));
-        }
-        List<Result> results = new ArrayList<>(n);
-        results.add(rollbackOne(txId, branches.get(0)));
-        for (CompletableFuture<Result> f : others) {
-            results.add(f.join());
-        }
-        return results;
+        return Fanout.callAll(branches, b -> rollbackOne(txId, b), executor);
     }
 
     Result rollbackOne(String txId, Branch b) {
@@ -67,7 +51,7 @@ final class Rollbacker {
             if (code == XAException.XAER_NOTA || XaCodes.isRollback(code) || code == XAException.XA_HEURRB) {
                 audit.emit(EventType.ROLLED_BACK, txId, b.xid(), XaCodes.name(code));
                 if (code == XAException.XA_HEURRB) {
-                    forget(b);
+                    b.forgetQuietly();
                 }
                 return Result.ROLLED_BACK;
             }
@@ -77,7 +61,7 @@ final class Rollbacker {
             }
             if (XaCodes.isHeuristic(code)) {
                 audit.emit(EventType.HEURISTIC, txId, b.xid(), "on rollback: " + XaCodes.describe(e));
-                forget(b);
+                b.forgetQuietly();
                 return code == XAException.XA_HEURCOM ? Result.HEURISTIC_COMMIT : Result.HEURISTIC_MIXED;
             }
             // XAER_RMERR, XAER_PROTO, ...: the resource refused; keep trying in the background.
@@ -86,14 +70,6 @@ final class Rollbacker {
         } catch (RuntimeException e) {
             retrier.retryRollback(txId, b, 0, e.toString());
             return Result.RETRYING;
-        }
-    }
-
-    private void forget(Branch b) {
-        try {
-            b.forget();
-        } catch (XAException | RuntimeException ignored) {
-            // the heuristic is reported; the resource keeps it for its own operator
         }
     }
 }
