@@ -20,7 +20,7 @@ class ConcurrentTransactionsTest {
     Path dir;
 
     @Test
-    void manyConcurrentTransactionsAllCommitAndShareLogForces() throws Exception {
+    void manyConcurrentTransactionsAllCommitEachWithItsOwnDecision() throws Exception {
         EngineFixture f = new EngineFixture(dir);
         int threads = 32;
         int perThread = 100;

@@ -114,8 +114,12 @@ class RecoveryTest {
             String txId = ((DtcTransaction) tm.getTransaction()).id();
             tm.getTransaction().enlistResource(a);
             tm.getTransaction().enlistResource(b);
-            // in flight: recovery must not touch it even when prepared
+            // in flight: recovery must not touch it even when prepared, however long it waits
+            // (here past the grace period, so only the in-flight check can keep it)
+            a.prepared.add(new DtcXid(DtcXid.FORMAT_ID, txId.getBytes(), "1".getBytes()));
             a.prepared.add(new XidFactory("x", 1).branch("x/1/1", 1)); // noise from another node
+            assertThat(dtc.recovery().scan().rolledBack()).isEmpty();
+            Thread.sleep(400);
             RecoveryReport r = dtc.recovery().scan();
             assertThat(r.rolledBack()).isEmpty();
             tm.rollback();
