@@ -17,7 +17,8 @@ package dev.dtc.xa;
  * @param acquired  counter: {@code getConnection()} calls that got a connection
  * @param invalid   counter: connections that failed validation and were closed
  * @param flushed   counter: connections closed because they broke (the database's error said the connection is
- *                  gone) or because an XA call on them failed
+ *                  gone), because an XA call on them failed, or because their transaction ended neither
+ *                  committed nor rolled back
  * @param reaped    counter: idle connections closed after {@link PoolSettings#idleTimeout()}
  * @param leaks     counter: times a connection was found held past {@link PoolSettings#leakTimeout()}
  */

@@ -14,6 +14,7 @@ import dev.dtc.audit.AuditEvent;
 import dev.dtc.audit.EventType;
 import dev.dtc.testdb.DatabaseServer;
 import dev.dtc.testdb.TestDatabases;
+import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Transaction;
@@ -31,6 +32,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +154,37 @@ class TransactionalDataSourceTest {
         assertThat(orders.stats().flushed()).as("the connection whose prepare failed is not pooled again").isEqualTo(1);
         assertThat(orders.stats().active()).isZero();
         assertThat(stock.stats().active()).isZero();
+    }
+
+    @Test
+    void aTransactionEndingInAnUnknownStatusClosesItsConnectionsInsteadOfPoolingThem() throws Exception {
+        String id = "pool-unknown-" + UUID.randomUUID();
+        ut.begin();
+        // a third resource that answers commit with XA_HEURMIX: dtc ends the transaction in STATUS_UNKNOWN
+        dtc.transactionManager().getTransaction().enlistResource(new HeuristicMixedOnCommit());
+        try (Connection o = orders.getConnection(); Connection s = stock.getConnection()) {
+            insertOrder(o, id);
+            insertStock(s, id);
+        }
+        assertThatThrownBy(ut::commit).isInstanceOf(HeuristicMixedException.class);
+
+        assertThat(dbs.orderExists(id) && dbs.stockExists(id)).as("both databases did commit").isTrue();
+        assertThat(eventsOf(EventType.HEURISTIC)).isEqualTo(1);
+        for (TransactionalDataSource ds : List.of(orders, stock)) {
+            assertThat(ds.stats().flushed()).as("%s flushed: closed, not pooled", ds.name()).isEqualTo(1);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ds.stats().destroyed() == 1);
+            assertThat(ds.stats().available()).as("%s available", ds.name()).isZero();
+            assertThat(ds.stats().active()).as("%s active", ds.name()).isZero();
+        }
+
+        ut.begin();
+        try (Connection o = orders.getConnection()) {
+            insertOrder(o, id + "-next");
+        }
+        ut.commit();
+        assertThat(orders.stats().created()).as("the next transaction got a new connection").isEqualTo(2);
+        assertThat(orders.stats().flushed()).as("and that one went back to the pool").isEqualTo(1);
+        assertThat(orders.stats().available()).isEqualTo(1);
     }
 
     @Test
@@ -364,5 +399,54 @@ class TransactionalDataSourceTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("TransactionService is required");
         assertThatThrownBy(() -> XaDataSources.mysql(dtc, dbs.my.jdbcUrl(OrderDatabases.DB), "u", "p", null))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("PoolSettings.defaults()");
+    }
+
+    /** An in-memory resource that votes commit and then answers commit with XA_HEURMIX. */
+    private static final class HeuristicMixedOnCommit implements XAResource {
+        @Override
+        public void commit(Xid xid, boolean onePhase) throws XAException {
+            throw new XAException(XAException.XA_HEURMIX);
+        }
+
+        @Override
+        public int prepare(Xid xid) {
+            return XA_OK;
+        }
+
+        @Override
+        public void start(Xid xid, int flags) {
+        }
+
+        @Override
+        public void end(Xid xid, int flags) {
+        }
+
+        @Override
+        public void rollback(Xid xid) {
+        }
+
+        @Override
+        public void forget(Xid xid) {
+        }
+
+        @Override
+        public Xid[] recover(int flag) {
+            return new Xid[0];
+        }
+
+        @Override
+        public boolean isSameRM(XAResource other) {
+            return other == this;
+        }
+
+        @Override
+        public int getTransactionTimeout() {
+            return 0;
+        }
+
+        @Override
+        public boolean setTransactionTimeout(int seconds) {
+            return false;
+        }
     }
 }

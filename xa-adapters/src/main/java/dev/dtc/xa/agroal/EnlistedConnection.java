@@ -1,6 +1,7 @@
 package dev.dtc.xa.agroal;
 
 import io.agroal.api.transaction.TransactionAware;
+import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code BaseXAResource} does: {@code start} marks the connection enlisted (auto-commit off; closing a handle no
  * longer returns it), {@code commit} and {@code rollback} close the handles the application left open.
  *
- * <p>Three rules keep a pooled connection safe for the next transaction:
+ * <p>Four rules keep a pooled connection safe for the next transaction:
  * <ol>
  *   <li><b>A failed XA call evicts the connection</b> (Agroal closes it instead of pooling it). After a failure
  *       the session's state is unknown: the call may not have reached the server, or the session may be gone.
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Once back in the pool the connection belongs to someone else.</b> Later calls for this branch (dtc's
  *       phase-2 retries, the rollback of a late prepare) go through a fresh connection opened for the call: both
  *       PostgreSQL and MySQL finish a prepared branch from any session.</li>
+ *   <li><b>Only a clean end pools the connection again.</b> After {@code STATUS_COMMITTED} or
+ *       {@code STATUS_ROLLEDBACK} it goes back to the pool; after any other status ({@code STATUS_UNKNOWN} when
+ *       forcing the commit decision failed or the outcome was heuristic-mixed) it is evicted: its branch may
+ *       still be prepared on that session, which on MySQL before 8.0.29 (or with {@code xa_detach_on_prepare=OFF})
+ *       cannot run another transaction.</li>
  * </ol>
  */
 final class EnlistedConnection implements XAResource, Synchronization {
@@ -193,7 +199,10 @@ final class EnlistedConnection implements XAResource, Synchronization {
         // nothing: the branch ends when dtc calls end()
     }
 
-    /** The transaction is over: the connection goes back now, or when its last XA call returns (rule 2). */
+    /**
+     * The transaction is over: the connection goes back now, or when its last XA call returns (rule 2). It is
+     * pooled again only after a clean end (committed or rolled back); any other status is evicted (rule 4).
+     */
     @Override
     public void afterCompletion(int status) {
         boolean now;
@@ -209,6 +218,10 @@ final class EnlistedConnection implements XAResource, Synchronization {
             lock.unlock();
         }
         if (now) {
+            if (status != Status.STATUS_COMMITTED && status != Status.STATUS_ROLLEDBACK) {
+                // rule 4: not a clean end, so the branch may still be prepared on this session
+                connection.setFlushOnly();
+            }
             handBack();
         } else {
             LOG.debug("transaction over while an XA call still runs on a connection of {}: it goes back (to be"

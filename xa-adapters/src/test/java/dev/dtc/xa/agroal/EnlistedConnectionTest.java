@@ -71,6 +71,62 @@ class EnlistedConnectionTest {
     }
 
     @Test
+    void aCommittedTransactionReturnsItsConnectionToThePool() throws Exception {
+        runBranchThroughPrepare();
+        branch.commit(XID, false);
+        branch.afterCompletion(Status.STATUS_COMMITTED);
+        assertThat(pooled.returned).hasValue(1);
+        assertThat(pooled.flushed).as("pooled again, not closed").isFalse();
+    }
+
+    @Test
+    void aRolledBackTransactionReturnsItsConnectionToThePool() throws Exception {
+        runBranchThroughPrepare();
+        branch.rollback(XID);
+        branch.afterCompletion(Status.STATUS_ROLLEDBACK);
+        assertThat(pooled.returned).hasValue(1);
+        assertThat(pooled.flushed).as("pooled again, not closed").isFalse();
+    }
+
+    @Test
+    void anUnknownOutcomeEvictsTheConnection() throws Exception {
+        runBranchThroughPrepare(); // e.g. forcing the commit decision failed: the branch is still prepared here
+        branch.afterCompletion(Status.STATUS_UNKNOWN);
+        assertThat(pooled.returned).hasValue(1);
+        assertThat(pooled.flushed).as("handed back flushed: Agroal closes it").isTrue();
+    }
+
+    @Test
+    void anUnknownOutcomeWhileAPrepareStillRunsEvictsTheConnectionWhenThePrepareReturns() throws Exception {
+        branch.start(XID, XAResource.TMNOFLAGS);
+        branch.end(XID, XAResource.TMSUCCESS);
+        driver.prepareEntered = new CountDownLatch(1);
+        driver.prepareMayReturn = new CountDownLatch(1);
+        CompletableFuture<Integer> prepare = CompletableFuture.supplyAsync(() -> {
+            try {
+                return branch.prepare(XID);
+            } catch (XAException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(driver.prepareEntered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        branch.afterCompletion(Status.STATUS_UNKNOWN);
+        assertThat(pooled.returned).as("not while prepare runs on it").hasValue(0);
+
+        driver.prepareMayReturn.countDown();
+        assertThat(prepare.get(30, TimeUnit.SECONDS)).isEqualTo(XAResource.XA_OK);
+        assertThat(pooled.returned).as("when the prepare returned").hasValue(1);
+        assertThat(pooled.flushed).as("closed, not pooled").isTrue();
+    }
+
+    private void runBranchThroughPrepare() throws XAException {
+        branch.start(XID, XAResource.TMNOFLAGS);
+        branch.end(XID, XAResource.TMSUCCESS);
+        branch.prepare(XID);
+    }
+
+    @Test
     void aPrepareStillRunningAtCompletionKeepsTheConnectionOutUntilItReturnsAndThenEvictsIt() throws Exception {
         branch.start(XID, XAResource.TMNOFLAGS);
         branch.end(XID, XAResource.TMSUCCESS);
