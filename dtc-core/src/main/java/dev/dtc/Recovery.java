@@ -1,14 +1,18 @@
 package dev.dtc;
 
+import java.util.List;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
 
 /**
  * Crash recovery of a {@link TransactionService}: the XA resources it may scan, and a way to run a
- * scan now. Recovery also runs when the service is built and then periodically.
+ * scan now. Recovery also runs when the service is built, then periodically, and soon after phase 2
+ * hands it a branch it could not finish.
  *
- * <p>Register every resource that transactions of this node enlist: a decided transaction whose
- * branches live in a resource that is not registered cannot be finished after a crash.
+ * <p>Register every resource that transactions of this node enlist, under the name its branches
+ * carry (the pooled data sources' name, or the name given with {@link NamedXAResource}): a commit
+ * decision ends only when each of its branches is known finished through the resource named for
+ * it, so a decision whose resource is not registered stays pending ({@link #pending()}).
  */
 public interface Recovery {
 
@@ -25,6 +29,12 @@ public interface Recovery {
     void unregister(String name);
 
     /**
+     * The transactions the log holds open: commit decisions with branches not known finished (with
+     * the resources they wait for) and heuristic outcomes waiting for an operator.
+     */
+    List<PendingDecision> pending();
+
+    /**
      * Runs one recovery pass now: finishes decided transactions whose end was not logged, and
      * rolls back prepared branches of this node that have no decision and are not in flight.
      * Returns what it did. Safe to call concurrently with running transactions.
@@ -35,7 +45,7 @@ public interface Recovery {
      * Transactions with a heuristic outcome (a resource decided on its own, or the outcome of a
      * branch is unknown), kept in the log for an operator until {@link #forgetHeuristic}.
      */
-    java.util.List<String> heuristics();
+    List<String> heuristics();
 
     /**
      * For an operator who has reconciled a heuristic transaction by hand: removes it from the

@@ -1,48 +1,33 @@
 package dev.dtc;
 
-import dev.dtc.audit.Audit;
 import dev.dtc.audit.AuditListener;
+import dev.dtc.engine.Engine;
 import dev.dtc.log.DecisionLog;
+import dev.dtc.log.DecisionStore;
 import dev.dtc.log.LogConfig;
-import dev.dtc.recovery.RecoveryManager;
 import dev.dtc.tm.DtcSynchronizationRegistry;
-import dev.dtc.tm.DtcTransaction;
 import dev.dtc.tm.DtcTransactionManager;
 import dev.dtc.tm.DtcUserTransaction;
-import dev.dtc.tm.TimeoutSweeper;
+import dev.dtc.tm.JtaRecovery;
 import dev.dtc.tm.TmContext;
-import dev.dtc.twopc.Coordinator;
-import dev.dtc.twopc.Decisions;
-import dev.dtc.twopc.Retrier;
 import dev.dtc.xid.XidFactory;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * dtc's public entry point: one transaction service with its own decision log, JTA objects,
- * recovery and audit trail. Several services may live in one JVM (each needs its own log
- * directory); nothing is static.
+ * recovery and audit trail. Several services may live in one JVM (each needs its own node name
+ * and log directory); nothing is static.
  *
  * <pre>{@code
  * try (TransactionService dtc = TransactionService.builder()
@@ -54,61 +39,29 @@ import org.slf4j.LoggerFactory;
  *     ...
  * }
  * }</pre>
+ *
+ * <p>It is the JTA face of dtc's engine: the engine (coordinator, decision store, recovery,
+ * timeouts) is built in one place and shared with dtc's other faces; this class adds the
+ * {@code jakarta.transaction} objects and the XA resources' recovery registrations.
  */
 public final class TransactionService implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TransactionService.class);
 
-    private final String nodeName;
-    private final DecisionLog log;
-    private final Audit audit;
+    private final Engine engine;
     private final DtcTransactionManager tm;
     private final DtcUserTransaction ut;
     private final DtcSynchronizationRegistry tsr;
-    private final RecoveryManager recovery;
-    private final ExecutorService phaseExecutor;
-    private final ScheduledThreadPoolExecutor timer;
-    private final ScheduledThreadPoolExecutor background;
-    private final ConcurrentHashMap<String, DtcTransaction> inFlight = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final JtaRecovery recovery;
 
-    private TransactionService(Builder b, DecisionLog log) {
-        this.nodeName = b.nodeName;
-        this.log = log;
-        this.audit = new Audit();
-        b.listeners.forEach(audit::addListener);
-        XidFactory xids = new XidFactory(b.nodeName, System.currentTimeMillis());
-        // A ForkJoinPool, not a thread per task: its workers spin briefly before parking, so the
-        // three hand-offs of a two-branch transaction (two prepares, one commit) cost a few
-        // microseconds each. Calls to participants run as managed blocks (BlockingCall), so a
-        // slow database makes the pool add workers instead of starving other transactions.
-        // Measured with no-op resources at 64 threads: 87 µs of CPU per transaction, against
-        // 130 µs with a cached thread pool.
-        this.phaseExecutor = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                phaseWorkers("dtc-" + b.nodeName + "-phase-"), null, true);
-        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + b.nodeName + "-timer"));
-        this.background = new ScheduledThreadPoolExecutor(2, daemonThreads("dtc-" + b.nodeName + "-recovery"));
-        Decisions decisions = new Decisions(log, audit);
-        decisions.loadFromLog();
-        Retrier retrier = new Retrier(background, audit, b.retryInitial, b.retryMax);
-        Coordinator coordinator = new Coordinator(phaseExecutor, audit, decisions, retrier);
-        this.timer.scheduleWithFixedDelay(new TimeoutSweeper(inFlight, phaseExecutor),
-                TimeoutSweeper.PERIOD_MILLIS, TimeoutSweeper.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-        this.tm = new DtcTransactionManager(new TmContext(xids, coordinator, audit, inFlight,
+    private TransactionService(Builder b, Engine engine) {
+        this.engine = engine;
+        this.tm = new DtcTransactionManager(TmContext.on(engine,
                 (int) Math.max(1, (b.defaultTimeout.toMillis() + 999) / 1000)));
         this.ut = new DtcUserTransaction(tm);
         this.tsr = new DtcSynchronizationRegistry(tm);
-        this.recovery = new RecoveryManager(xids, decisions, inFlight.keySet(), audit, b.recoveryGrace);
+        this.recovery = new JtaRecovery(engine.recovery());
         b.recoverySources.forEach(recovery::register);
-        if (decisions.size() > 0) {
-            LOG.info("node {}: {} decided transactions in the log are not finished; recovery will complete them",
-                    nodeName, decisions.size());
-        }
         if (!b.recoverySources.isEmpty()) {
             recovery.scan();
-        }
-        if (!b.recoveryInterval.isZero()) {
-            long ms = b.recoveryInterval.toMillis();
-            background.scheduleWithFixedDelay(this::periodicRecovery, ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -117,7 +70,7 @@ public final class TransactionService implements AutoCloseable {
     }
 
     public String nodeName() {
-        return nodeName;
+        return engine.nodeName();
     }
 
     public TransactionManager transactionManager() {
@@ -137,24 +90,16 @@ public final class TransactionService implements AutoCloseable {
     }
 
     public void addAuditListener(AuditListener listener) {
-        audit.addListener(listener);
+        engine.audit().addListener(listener);
     }
 
     public void removeAuditListener(AuditListener listener) {
-        audit.removeListener(listener);
+        engine.audit().removeListener(listener);
     }
 
     /** Transactions begun and not yet completed (including those waiting in prepare). */
     public int transactionsInFlight() {
-        return inFlight.size();
-    }
-
-    private void periodicRecovery() {
-        try {
-            recovery.scan();
-        } catch (RuntimeException e) {
-            LOG.warn("periodic recovery pass failed", e);
-        }
+        return engine.inFlight().size();
     }
 
     /**
@@ -164,47 +109,14 @@ public final class TransactionService implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        background.shutdownNow();
-        timer.shutdownNow();
-        phaseExecutor.shutdown();
-        try {
-            phaseExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            log.close();
-        } catch (IOException e) {
-            LOG.warn("closing the decision log failed", e);
-        }
-    }
-
-    private static ForkJoinPool.ForkJoinWorkerThreadFactory phaseWorkers(String prefix) {
-        return pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setDaemon(true);
-            t.setName(prefix + t.getPoolIndex());
-            return t;
-        };
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        engine.close();
     }
 
     /** Configuration of a {@link TransactionService}; {@link #build()} checks it and says what to fix. */
     public static final class Builder {
         private String nodeName;
         private Path logDirectory;
+        private DecisionStore.Opener decisionStore;
         private Duration defaultTimeout = Duration.ofSeconds(60);
         private Duration recoveryInterval = Duration.ofSeconds(30);
         private Duration recoveryGrace = Duration.ofSeconds(10);
@@ -223,12 +135,24 @@ public final class TransactionService implements AutoCloseable {
             return this;
         }
 
-        /** Directory of the decision log; created if missing; one service at a time. */
+        /**
+         * Directory of the decision log; created if missing. It belongs to one node: the first start records
+         * the node name there, and a start under another name is refused.
+         */
         public Builder logDirectory(Path directory) {
             this.logDirectory = directory;
             return this;
         }
 
+        /**
+         * Where decisions are kept, instead of the file log in {@link #logDirectory}: an implementation of
+         * {@link DecisionStore} (for example one on a database shared by several coordinators). The opener is
+         * called once, in {@link #build()}, with the node name.
+         */
+        public Builder decisionStore(DecisionStore.Opener opener) {
+            this.decisionStore = opener;
+            return this;
+        }
         /** Timeout of transactions that did not set their own; whole seconds, at least 1 (default 60 s). */
         public Builder defaultTimeout(Duration timeout) {
             this.defaultTimeout = timeout;
@@ -296,9 +220,12 @@ public final class TransactionService implements AutoCloseable {
             if (!XidFactory.NODE_NAME.matcher(nodeName).matches()) {
                 throw new ConfigurationException("nodeName '" + nodeName + "' may only contain A-Z a-z 0-9 . _ -");
             }
-            if (logDirectory == null) {
+            if (logDirectory == null && decisionStore == null) {
                 throw new ConfigurationException("logDirectory is required: a directory on local disk where the decision log"
                         + " is kept, e.g. builder().logDirectory(Path.of(\"/var/lib/dtc/node-1\"))");
+            }
+            if (logDirectory != null && decisionStore != null) {
+                throw new ConfigurationException("give either logDirectory (the file log) or decisionStore, not both");
             }
             requirePositive(defaultTimeout, "defaultTimeout");
             if (defaultTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -312,35 +239,32 @@ public final class TransactionService implements AutoCloseable {
             }
             requirePositive(retryInitial, "retryBackoff initial delay");
             requirePositive(retryMax, "retryBackoff maximum delay");
-            if (segmentBytes < LogConfig.MIN_SEGMENT_BYTES || segmentBytes > LogConfig.MAX_SEGMENT_BYTES) {
-                throw new ConfigurationException("logSegmentBytes must be between " + LogConfig.MIN_SEGMENT_BYTES
-                        + " and " + LogConfig.MAX_SEGMENT_BYTES + " (1 GiB), was " + segmentBytes);
-            }
-            Path dir = logDirectory.toAbsolutePath();
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException | SecurityException e) {
-                throw new ConfigurationException("cannot create the log directory " + dir + ": " + e.getMessage()
-                        + "; choose a directory this process may create and write", e);
-            }
-            if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-                throw new ConfigurationException("the log directory " + dir + " is not a writable directory;"
-                        + " fix its permissions or choose another");
-            }
-            DecisionLog log;
-            try {
-                log = DecisionLog.open(dir, new LogConfig(segmentBytes));
-            } catch (IOException e) {
-                throw new ConfigurationException("cannot open the decision log in " + dir + ": " + e.getMessage(), e);
-            }
-            try {
-                return new TransactionService(this, log);
-            } catch (RuntimeException | Error e) {
+            DecisionStore.Opener opener = decisionStore;
+            String where = "decision store";
+            if (opener == null) {
+                LogConfig config;
                 try {
-                    log.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
+                    config = new LogConfig(segmentBytes);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("logSegmentBytes: " + e.getMessage(), e);
                 }
+                Path dir = logDirectory.toAbsolutePath();
+                opener = DecisionLog.opener(dir, config);
+                where = "decision log in " + dir;
+            }
+            Engine engine;
+            try {
+                engine = Engine.start(new Engine.Settings(nodeName, retryInitial, retryMax, recoveryInterval,
+                        recoveryGrace, listeners), opener);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot open the " + where + ": " + e.getMessage(), e);
+            } catch (IllegalStateException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+            }
+            try {
+                return new TransactionService(this, engine);
+            } catch (RuntimeException | Error e) {
+                engine.close();
                 throw e;
             }
         }

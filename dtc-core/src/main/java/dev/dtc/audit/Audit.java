@@ -36,7 +36,8 @@ public final class Audit {
     }
 
     public void emit(EventType type, String txId, Object branch, String detail) {
-        boolean log = type == EventType.HEURISTIC || type == EventType.RECOVERY_FAILED ? LOG.isWarnEnabled() : LOG.isInfoEnabled();
+        boolean warn = type == EventType.HEURISTIC || type == EventType.RECOVERY_FAILED || type == EventType.RECOVERY_PENDING;
+        boolean log = warn ? LOG.isWarnEnabled() : LOG.isInfoEnabled();
         if (!log && listeners.isEmpty()) {
             return;
         }
@@ -45,7 +46,7 @@ public final class Audit {
             String previous = MDC.get(MDC_KEY);
             MDC.put(MDC_KEY, txId);
             try {
-                if (type == EventType.HEURISTIC || type == EventType.RECOVERY_FAILED) {
+                if (warn) {
                     LOG.warn("{} tx={} branch={} {}", type, txId, branchText == null ? "-" : branchText, detail == null ? "" : detail);
                 } else {
                     LOG.info("{} tx={} branch={} {}", type, txId, branchText == null ? "-" : branchText, detail == null ? "" : detail);

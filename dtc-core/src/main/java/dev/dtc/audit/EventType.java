@@ -30,6 +30,11 @@ public enum EventType {
     ROLLED_BACK,
     /** A phase-2 call failed transiently and will be retried (detail: attempt and error). */
     RETRY,
+    /**
+     * Phase 2 stopped driving a branch (its resource refused the call, or the bounded retries got no answer):
+     * recovery finishes it through a fresh connection of the resource named for it (detail: call and why).
+     */
+    HANDED_TO_RECOVERY,
     /** A resource reported a heuristic outcome (detail: which). */
     HEURISTIC,
     /** The transaction timed out and was marked for rollback. */
@@ -46,6 +51,11 @@ public enum EventType {
     RECOVERY_ROLLBACK,
     /** Recovery found a branch already finished (XAER_NOTA) or nothing to do. */
     RECOVERY_DONE,
-    /** Recovery could not scan a resource (detail: resource and error). */
-    RECOVERY_FAILED
+    /** Recovery could not scan a resource, or not finish a branch in it (detail: resource and error). WARN. */
+    RECOVERY_FAILED,
+    /**
+     * A recovery pass ended with a decision still open: a branch's resource is not registered, or could not
+     * finish it yet (detail: what it waits for). WARN, at most once a minute per transaction unless that changes.
+     */
+    RECOVERY_PENDING
 }

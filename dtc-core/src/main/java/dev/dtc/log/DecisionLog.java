@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Several logs may be open in one JVM on different directories.
  */
-public final class DecisionLog implements AutoCloseable {
+public final class DecisionLog implements DecisionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
     /**
@@ -43,23 +43,52 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) the log in a directory, takes its lock and reads every segment.
+     * The store of a coordinator: {@link #open(Path, LogConfig, String)} on {@code directory} for the node that
+     * opens it.
+     */
+    public static DecisionStore.Opener opener(Path directory, LogConfig config) {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(config, "config");
+        return nodeName -> open(directory, config, nodeName);
+    }
+
+    /**
+     * Opens (creating if needed) the log of node {@code nodeName} in a directory: takes its lock, records the
+     * node name on first use and checks it afterwards, and reads every segment.
      *
-     * @throws LogLockedException    another process, or another log in this JVM, uses the directory
-     * @throws LogCorruptedException a damaged record that is not a torn final write; nothing was changed
+     * @throws LogLockedException        another process, or another log in this JVM, uses the directory
+     * @throws NodeNameMismatchException the directory belongs to another node
+     * @throws LogCorruptedException     a damaged record that is not a torn final write; nothing was changed
+     */
+    public static DecisionLog open(Path directory, LogConfig config, String nodeName) throws IOException {
+        Objects.requireNonNull(nodeName, "nodeName");
+        return open(directory, config, nodeName, GroupCommit.UNFORCED_DELAY_NANOS);
+    }
+
+    /**
+     * Opens the log without claiming it for a node: for tools and tests that read or write records only. A
+     * coordinator opens its log with {@link #open(Path, LogConfig, String)}.
      */
     public static DecisionLog open(Path directory, LogConfig config) throws IOException {
-        return open(directory, config, GroupCommit.UNFORCED_DELAY_NANOS);
+        return open(directory, config, null, GroupCommit.UNFORCED_DELAY_NANOS);
     }
 
     /** With another delay for unforced records: tests use a long one to see them ride with a forced append. */
     static DecisionLog open(Path directory, LogConfig config, long unforcedDelayNanos) throws IOException {
+        return open(directory, config, null, unforcedDelayNanos);
+    }
+
+    private static DecisionLog open(Path directory, LogConfig config, String nodeName, long unforcedDelayNanos)
+            throws IOException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(config, "config");
         createDirectory(directory);
         DirectoryLock lock = DirectoryLock.acquire(directory);
         try {
             Path dir = lock.directory();
+            if (nodeName != null) {
+                NodeIdentity.claim(dir, nodeName);
+            }
             StartupScan.Result scan = StartupScan.scan(dir);
             Map<String, List<LogRecord>> pending = scan.pending().snapshot();
             SegmentStore store = SegmentStore.start(dir, config, scan);
@@ -92,11 +121,13 @@ public final class DecisionLog implements AutoCloseable {
      * Transactions with a DECISION or HEURISTIC record and no END when the log was opened, each
      * with those records in log order. Unmodifiable; does not change as records are appended.
      */
+    @Override
     public Map<String, List<LogRecord>> pendingAtOpen() {
         return pendingAtOpen;
     }
 
     /** Appends and returns once the record is durable; concurrent callers share one write and one force. */
+    @Override
     public void appendForced(LogRecord record) throws IOException {
         writer.appendForced(Objects.requireNonNull(record, "record"));
     }
@@ -107,6 +138,7 @@ public final class DecisionLog implements AutoCloseable {
      * within a few milliseconds, a background thread writes it (unforced), and close forces it. A
      * record appended after another one returned is never written before it.
      */
+    @Override
     public void append(LogRecord record) throws IOException {
         writer.append(Objects.requireNonNull(record, "record"));
     }
@@ -118,6 +150,11 @@ public final class DecisionLog implements AutoCloseable {
     /** The log directory, as a real path. */
     public Path directory() {
         return directory;
+    }
+
+    @Override
+    public String describe() {
+        return "decision log " + directory;
     }
 
     /** Writes and forces what is queued, closes the files and releases the lock. Idempotent. */

@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * segment header (20 bytes)             frame (8 + L bytes)
  *  0  4  magic "DTCL"                     0  4  L = content length
- *  4  2  format version (2)               4  4  CRC32C of bytes [0,4) then [8, 8+L)
+ *  4  2  format version (3)               4  4  CRC32C of bytes [0,4) then [8, 8+L)
  *  6  2  header length (20)               8  1  kind: 1 DECISION, 2 END, 3 HEURISTIC, 16 CHECKPOINT
  *  8  8  segment number                   9  1  flags: bit 0 = carried (copied from an older segment)
  * 16  4  CRC32C of bytes [0,16)          10  1  n = txId length
@@ -22,13 +22,18 @@ import java.util.zip.CRC32C;
  * only zeros remain (a frame is never all zeros, since L is at least 3).
  *
  * <p>Version 1 segments had no zero fill; this release still reads them (their last bytes are
- * data, never fill) and rolls an active one into a version 2 segment at start-up.
+ * data, never fill). Version 2 segments are laid out like version 3; version 3 marks segments whose
+ * DECISION payloads may name each branch's resource ({@link DecisionPayload}), which a version 2 reader
+ * could not decode. An active segment of an older version is rolled into a version 3 segment at start-up.
  */
 final class LogFormat {
 
     static final int MAGIC = 0x4454_434C; // "DTCL"
-    /** The version this release writes. 2: segments are preallocated, zero-filled; the fill ends the frames. */
-    static final short VERSION = 2;
+    /**
+     * The version this release writes. 2: segments are preallocated, zero-filled; the fill ends the frames.
+     * 3: as 2, and DECISION payloads of version 2 (branches with resource names) may appear.
+     */
+    static final short VERSION = 3;
     /** Version 1 (no preallocation) is still read, so a log written by an earlier release opens. */
     static final short OLDEST_READABLE_VERSION = 1;
     static final int HEADER_BYTES = 20;

@@ -86,8 +86,10 @@ final class SegmentStore implements Closeable {
                 }
                 store.active = ActiveSegment.reopen(scan.active(), scan.activeValidEnd(), scan.activeFillStart(),
                         scan.activeCheckpointEnd(), zeroFilled);
-                if (!zeroFilled) {
-                    // Appends go only to preallocated segments, whose reading rules assume the zero fill.
+                if (scan.activeVersion() < LogFormat.VERSION) {
+                    // Appends go only to segments of the current version: a version 1 segment has no zero fill,
+                    // and a release that reads only up to version 2 must not find records it cannot decode in a
+                    // segment whose header it accepts.
                     LOG.info("Decision log {}: {} has format version {}; continuing in a new segment of version {}",
                             directory, scan.active().path(), scan.activeVersion(), LogFormat.VERSION);
                     store.roll();

@@ -1,9 +1,10 @@
 package dev.dtc.tm;
 
 import dev.dtc.audit.EventType;
+import dev.dtc.engine.Timed;
 import dev.dtc.twopc.Coordinator;
+import dev.dtc.twopc.Failure;
 import dev.dtc.twopc.Outcome;
-import dev.dtc.twopc.XaBranch;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.RollbackException;
@@ -11,11 +12,10 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.Transaction;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -23,31 +23,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A JTA transaction: its branches, synchronizations, resources and status, and the rules of the
- * Jakarta Transactions specification about when each may change. Completion itself (1PC, 2PC,
- * rollback) is delegated to the {@link dev.dtc.twopc.Coordinator}.
+ * A JTA transaction: its status, and the rules of the Jakarta Transactions specification about when each may
+ * change. Its branches are kept by {@link Enlistment}, its synchronizations by {@link Synchronizations};
+ * completion itself (1PC, 2PC, rollback) is the engine's {@link Coordinator}.
  *
- * <p>Concurrency: one {@link ReentrantLock} per transaction orders enlistment, completion and
- * timeout; it is never a global lock, so transactions never wait for each other. The status is
- * volatile so that {@code getStatus()} never blocks, even while a prepare is slow.
+ * <p>Concurrency: one {@link ReentrantLock} per transaction orders enlistment, completion and timeout; it is
+ * never a global lock, so transactions never wait for each other. {@code getStatus()} and
+ * {@code setRollbackOnly()} do not take it (a slow prepare must not block them): the phase and the status live
+ * in one atomic word, and every change of it is one compare-and-set, so a {@code setRollbackOnly()} either lands
+ * before completion decides its way (and the transaction rolls back) or fails with IllegalStateException; it can
+ * never return normally while the transaction commits, nor overwrite a final status.
  */
-public final class DtcTransaction implements Transaction {
+public final class DtcTransaction implements Transaction, Timed {
     private static final Logger LOG = LoggerFactory.getLogger(DtcTransaction.class);
 
     /** Where the transaction is in its life, finer than the JTA status. */
     private enum Phase { ACTIVE, BEFORE_COMPLETION, COMPLETING, DONE }
+
+    /** What began completion. */
+    private enum Ending { COMMIT, ROLLBACK, TIMEOUT }
+
+    private static final Phase[] PHASES = Phase.values();
 
     private final String txId;
     private final TmContext ctx;
     private final DtcTransactionManager tm;
     private final long deadlineNanos;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<XaBranch> branches = new ArrayList<>(4);
-    private final List<Synchronization> syncs = new ArrayList<>(4);
-    private final List<Synchronization> interposed = new ArrayList<>(4);
+    private final Enlistment enlistment;
+    private final Synchronizations syncs;
     private final Map<Object, Object> resources = new HashMap<>();
-    private volatile int status = Status.STATUS_ACTIVE;
-    private volatile Phase phase = Phase.ACTIVE;
+    /** Phase (high bits) and JTA status (low byte). */
+    private final AtomicInteger state = new AtomicInteger(pack(Phase.ACTIVE, Status.STATUS_ACTIVE));
+    private volatile Ending ending;
     private volatile boolean timedOut;
     private volatile Throwable rollbackCause;
     /** Forcing the decision failed: recovery in this process must leave the branches to the next start. */
@@ -58,6 +66,8 @@ public final class DtcTransaction implements Transaction {
         this.ctx = ctx;
         this.tm = tm;
         this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        this.enlistment = new Enlistment(txId, ctx.xids(), ctx.audit());
+        this.syncs = new Synchronizations(txId);
         ctx.inFlight().put(txId, this);
         ctx.audit().emit(EventType.BEGIN, txId, null, "timeout " + timeoutSeconds + "s");
     }
@@ -69,7 +79,7 @@ public final class DtcTransaction implements Transaction {
 
     @Override
     public int getStatus() {
-        return status;
+        return status(state.get());
     }
 
     DtcTransactionManager manager() {
@@ -77,7 +87,60 @@ public final class DtcTransaction implements Transaction {
     }
 
     boolean isDone() {
-        return phase == Phase.DONE;
+        return phase(state.get()) == Phase.DONE;
+    }
+
+    // ---------------------------------------------------------------- state word
+
+    private static int pack(Phase phase, int status) {
+        return phase.ordinal() << 8 | status;
+    }
+
+    private static Phase phase(int state) {
+        return PHASES[state >>> 8];
+    }
+
+    private static int status(int state) {
+        return state & 0xFF;
+    }
+
+    private Phase phase() {
+        return phase(state.get());
+    }
+
+    /**
+     * Marks the transaction rollback-only if it may still be marked. Lock-free: it races only with
+     * {@link #enterCompleting()}, and exactly one of the two compare-and-sets wins.
+     *
+     * @return false if completion has begun another way (or is over), so the mark came too late
+     */
+    private boolean mark() {
+        while (true) {
+            int s = state.get();
+            Phase p = phase(s);
+            int st = status(s);
+            if (p == Phase.DONE || p == Phase.COMPLETING) {
+                return p == Phase.COMPLETING && st == Status.STATUS_MARKED_ROLLBACK;
+            }
+            if (st == Status.STATUS_MARKED_ROLLBACK || state.compareAndSet(s, pack(p, Status.STATUS_MARKED_ROLLBACK))) {
+                return true;
+            }
+        }
+    }
+
+    /** Completion starts, under the lock: from now on marks fail. Returns true if the transaction was marked. */
+    private boolean enterCompleting() {
+        while (true) {
+            int s = state.get();
+            if (state.compareAndSet(s, pack(Phase.COMPLETING, status(s)))) {
+                return status(s) == Status.STATUS_MARKED_ROLLBACK;
+            }
+        }
+    }
+
+    /** A status change by the completing thread (phase COMPLETING, where nobody else writes the word). */
+    private void completingStatus(int status) {
+        state.set(pack(Phase.COMPLETING, status));
     }
 
     // ---------------------------------------------------------------- completion
@@ -86,159 +149,174 @@ public final class DtcTransaction implements Transaction {
     public void commit() throws RollbackException, HeuristicMixedException, HeuristicRollbackException,
             SecurityException, IllegalStateException, SystemException {
         lock.lock();
+        boolean began = false;
         try {
-            if (phase == Phase.DONE && timedOut) {
+            Phase p = phase();
+            if (p == Phase.DONE && ending == Ending.TIMEOUT) {
                 throw rollbackException("transaction " + txId + " timed out and was rolled back");
             }
-            if (phase != Phase.ACTIVE) {
+            if (p == Phase.DONE && ending == Ending.ROLLBACK) {
+                // rolled back through its Transaction object (by another thread) while this thread held it: for
+                // this thread the transaction rolled back, as after a timeout
+                throw rollbackException("transaction " + txId + " was rolled back (rollback() through its"
+                        + " Transaction object) before this commit");
+            }
+            if (p != Phase.ACTIVE) {
                 throw new IllegalStateException("transaction " + txId + " is already completing or completed");
             }
-            if (status == Status.STATUS_ACTIVE && System.nanoTime() - deadlineNanos > 0) {
+            ending = Ending.COMMIT;
+            began = true;
+            if (System.nanoTime() - deadlineNanos > 0 && getStatus() == Status.STATUS_ACTIVE) {
                 markTimedOut();
             }
-            if (status == Status.STATUS_ACTIVE) {
-                phase = Phase.BEFORE_COMPLETION;
-                beforeCompletion();
+            if (state.compareAndSet(pack(Phase.ACTIVE, Status.STATUS_ACTIVE),
+                    pack(Phase.BEFORE_COMPLETION, Status.STATUS_ACTIVE))) {
+                syncs.beforeCompletion(() -> getStatus() == Status.STATUS_ACTIVE, this::failedBeforeCompletion);
             }
-            phase = Phase.COMPLETING;
-            if (status == Status.STATUS_MARKED_ROLLBACK) {
+            if (enterCompleting()) {
                 rollbackBranches(timedOut ? "transaction timed out" : "transaction was marked rollback-only");
                 throw rollbackException(timedOut ? "transaction " + txId + " timed out and was rolled back"
                         : "transaction " + txId + " was marked rollback-only and was rolled back");
             }
-            endAssociations();
-            if (status == Status.STATUS_MARKED_ROLLBACK) {
+            if (!enlistment.endForCompletion(e -> rollbackCause = e)) {
+                completingStatus(Status.STATUS_MARKED_ROLLBACK);
                 rollbackBranches("a resource failed to end its branch");
                 throw rollbackException("transaction " + txId + " rolled back: a resource failed to end its branch");
             }
-            Outcome o = ctx.coordinator().commit(txId, List.copyOf(branches), deadlineNanos, this::enterPhase);
-            switch (o.kind()) {
-                case COMMITTED -> {
-                    status = Status.STATUS_COMMITTED;
-                    afterCompletion();
-                }
-                case ROLLED_BACK -> {
-                    status = Status.STATUS_ROLLEDBACK;
-                    afterCompletion();
-                    throw rollbackException("transaction " + txId + " rolled back: " + o.reason());
-                }
-                case HEURISTIC_MIXED -> {
-                    status = Status.STATUS_UNKNOWN;
-                    afterCompletion();
-                    throw new HeuristicMixedException("transaction " + txId + ": " + o.reason());
-                }
-                case HEURISTIC_ROLLBACK -> {
-                    status = Status.STATUS_ROLLEDBACK;
-                    afterCompletion();
-                    throw new HeuristicRollbackException("transaction " + txId + ": " + o.reason());
-                }
-                case UNKNOWN -> {
-                    decisionInDoubt = true;
-                    status = Status.STATUS_UNKNOWN;
-                    afterCompletion();
-                    throw new SystemException("transaction " + txId + ": " + o.reason());
-                }
-            }
+            completeAsDecided(ctx.coordinator().commit(txId, enlistment.branches(), deadlineNanos, this::enterPhase));
         } finally {
-            finish();
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void rollback() throws IllegalStateException, SystemException {
-        lock.lock();
-        try {
-            if (phase == Phase.DONE && timedOut) {
-                return; // the timeout already rolled it back: what the caller wanted
-            }
-            if (phase != Phase.ACTIVE) {
-                throw new IllegalStateException("transaction " + txId + " is already completing or completed");
-            }
-            phase = Phase.COMPLETING;
-            rollbackBranches("application rollback");
-        } finally {
-            finish();
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void setRollbackOnly() throws IllegalStateException {
-        Phase p = phase;
-        if (p == Phase.DONE || (p == Phase.COMPLETING && status != Status.STATUS_MARKED_ROLLBACK)) {
-            throw new IllegalStateException("transaction " + txId + " is completing or completed: too late to mark it rollback-only");
-        }
-        status = Status.STATUS_MARKED_ROLLBACK;
-    }
-
-    /** True while the transaction may still time out: active and past its deadline. */
-    boolean isOverdue(long nowNanos) {
-        return phase == Phase.ACTIVE && nowNanos - deadlineNanos > 0;
-    }
-
-    /**
-     * The deadline passed (seen by the {@link TimeoutSweeper}): mark the transaction and roll it
-     * back unless completion already started.
-     */
-    void timeout() {
-        if (phase != Phase.ACTIVE) {
-            return;
-        }
-        if (!lock.tryLock()) {
-            // The owner is enlisting or has just begun completing: the next sweep looks again,
-            // and a commit that starts after the deadline rolls back by itself. (Marking the
-            // transaction from here could race with completion and corrupt its status.)
-            return;
-        }
-        try {
-            if (phase != Phase.ACTIVE) {
-                return;
-            }
-            if (!timedOut) {
-                markTimedOut();
-            }
-            phase = Phase.COMPLETING;
-            rollbackBranches("transaction timed out");
-        } catch (SystemException | RuntimeException e) {
-            LOG.warn("rollback of timed-out transaction {} failed", txId, e);
-        } finally {
-            if (phase != Phase.DONE) {
+            if (began) {
                 finish();
             }
             lock.unlock();
         }
     }
 
+    private void completeAsDecided(Outcome o) throws RollbackException, HeuristicMixedException,
+            HeuristicRollbackException, SystemException {
+        switch (o.kind()) {
+            case COMMITTED -> done(Status.STATUS_COMMITTED);
+            case ROLLED_BACK -> {
+                done(Status.STATUS_ROLLEDBACK);
+                throw rollbackException("transaction " + txId + " rolled back: " + o.reason());
+            }
+            case HEURISTIC_MIXED -> {
+                done(Status.STATUS_UNKNOWN);
+                throw new HeuristicMixedException("transaction " + txId + ": " + o.reason());
+            }
+            case HEURISTIC_ROLLBACK -> {
+                done(Status.STATUS_ROLLEDBACK);
+                throw new HeuristicRollbackException("transaction " + txId + ": " + o.reason());
+            }
+            case UNKNOWN -> {
+                decisionInDoubt = true;
+                done(Status.STATUS_UNKNOWN);
+                throw new SystemException("transaction " + txId + ": " + o.reason());
+            }
+        }
+    }
+
+    private void done(int status) {
+        completingStatus(status);
+        syncs.afterCompletion(status);
+    }
+
+    @Override
+    public void rollback() throws IllegalStateException, SystemException {
+        lock.lock();
+        try {
+            Phase p = phase();
+            if (p == Phase.DONE && (ending == Ending.TIMEOUT || ending == Ending.ROLLBACK)) {
+                tm.disassociateIfCurrent(this);
+                return; // already rolled back (by the timeout, or through this object): what the caller wanted
+            }
+            if (p != Phase.ACTIVE) {
+                throw new IllegalStateException("transaction " + txId + " is already completing or completed");
+            }
+            ending = Ending.ROLLBACK;
+            enterCompleting();
+            try {
+                rollbackBranches("application rollback");
+            } finally {
+                finish();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setRollbackOnly() throws IllegalStateException {
+        if (!mark()) {
+            throw new IllegalStateException("transaction " + txId + " is completing or completed: too late to mark it rollback-only");
+        }
+    }
+
+    @Override
+    public boolean isOverdue(long nowNanos) {
+        return phase() == Phase.ACTIVE && nowNanos - deadlineNanos > 0;
+    }
+
+    /**
+     * The deadline passed (seen by the timeout sweeper): mark the transaction and roll it back unless completion
+     * already started.
+     */
+    @Override
+    public void timeout() {
+        if (phase() != Phase.ACTIVE) {
+            return;
+        }
+        if (!lock.tryLock()) {
+            // The owner is enlisting or has just begun completing: the next sweep looks again, and a commit
+            // that starts after the deadline rolls back by itself.
+            return;
+        }
+        try {
+            if (phase() != Phase.ACTIVE) {
+                return;
+            }
+            ending = Ending.TIMEOUT;
+            if (!timedOut) {
+                markTimedOut();
+            }
+            enterCompleting();
+            try {
+                rollbackBranches("transaction timed out");
+            } finally {
+                finish();
+            }
+        } catch (SystemException | RuntimeException e) {
+            LOG.warn("rollback of timed-out transaction {} failed", txId, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The coordinator moved on: what {@code getStatus()} says while it works. */
     private void enterPhase(Coordinator.Phase p) {
-        status = switch (p) {
+        completingStatus(switch (p) {
             case PREPARING -> Status.STATUS_PREPARING;
             case COMMITTING -> Status.STATUS_COMMITTING;
             case ROLLING_BACK -> Status.STATUS_ROLLING_BACK;
-        };
+        });
     }
 
     private void markTimedOut() {
         timedOut = true;
-        status = Status.STATUS_MARKED_ROLLBACK;
+        mark();
         ctx.audit().emit(EventType.TIMEOUT, txId);
     }
 
+    private void failedBeforeCompletion(Throwable e) {
+        rollbackCause = e;
+        mark();
+    }
+
     private void rollbackBranches(String reason) throws SystemException {
-        status = Status.STATUS_ROLLING_BACK;
-        for (XaBranch b : branches) {
-            if (b.association() == XaBranch.Association.ACTIVE || b.association() == XaBranch.Association.SUSPENDED) {
-                try {
-                    b.end(XAResource.TMSUCCESS);
-                } catch (XAException e) {
-                    LOG.debug("end before rollback of {} failed: {}", b, e.errorCode);
-                }
-            }
-        }
-        Outcome o = ctx.coordinator().rollback(txId, List.copyOf(branches), reason);
-        status = Status.STATUS_ROLLEDBACK;
-        afterCompletion();
+        completingStatus(Status.STATUS_ROLLING_BACK);
+        enlistment.endBeforeRollback();
+        Outcome o = ctx.coordinator().rollback(txId, enlistment.branches(), reason);
+        done(Status.STATUS_ROLLEDBACK);
         if (o.kind() == Outcome.Kind.HEURISTIC_MIXED) {
             LOG.warn("transaction {}: {}", txId, o.reason());
         }
@@ -253,103 +331,54 @@ public final class DtcTransaction implements Transaction {
     }
 
     private void finish() {
-        if (phase == Phase.DONE) {
+        int s = state.get();
+        if (phase(s) == Phase.DONE) {
             return;
         }
-        phase = Phase.DONE;
+        state.set(pack(Phase.DONE, status(s)));
         if (!decisionInDoubt) {
             ctx.inFlight().remove(txId, this);
         }
         tm.disassociateIfCurrent(this);
     }
 
-    private void endAssociations() {
-        for (XaBranch b : branches) {
-            XaBranch.Association a = b.association();
-            if (a == XaBranch.Association.ACTIVE || a == XaBranch.Association.SUSPENDED) {
-                try {
-                    b.end(XAResource.TMSUCCESS);
-                } catch (XAException e) {
-                    rollbackCause = e;
-                    status = Status.STATUS_MARKED_ROLLBACK;
-                    ctx.audit().emit(EventType.VOTE_ABORT, txId, b.xid(), "end failed: XA code " + e.errorCode);
-                }
-            } else if (a == XaBranch.Association.FAILED) {
-                status = Status.STATUS_MARKED_ROLLBACK;
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- synchronizations
-
-    private void beforeCompletion() {
-        // Normal synchronizations first, then interposed ones (JTA 1.1 §3.3.2); a
-        // synchronization may register others while this runs, so iterate by index.
-        for (int i = 0; i < syncs.size() && status == Status.STATUS_ACTIVE; i++) {
-            callBefore(syncs.get(i));
-        }
-        for (int i = 0; i < interposed.size() && status == Status.STATUS_ACTIVE; i++) {
-            callBefore(interposed.get(i));
-        }
-    }
-
-    private void callBefore(Synchronization s) {
-        try {
-            s.beforeCompletion();
-        } catch (RuntimeException | Error e) {
-            LOG.warn("beforeCompletion of {} in transaction {} threw; rolling back", s, txId, e);
-            rollbackCause = e;
-            status = Status.STATUS_MARKED_ROLLBACK;
-        }
-    }
-
-    private void afterCompletion() {
-        int st = status;
-        // Interposed synchronizations' afterCompletion comes before the normal ones'.
-        for (Synchronization s : interposed) {
-            callAfter(s, st);
-        }
-        for (Synchronization s : syncs) {
-            callAfter(s, st);
-        }
-    }
-
-    private void callAfter(Synchronization s, int st) {
-        try {
-            s.afterCompletion(st);
-        } catch (RuntimeException | Error e) {
-            LOG.warn("afterCompletion of {} in transaction {} threw; ignored", s, txId, e);
-        }
-    }
 
     @Override
     public void registerSynchronization(Synchronization sync) throws RollbackException, IllegalStateException, SystemException {
-        register(sync, syncs);
+        register(sync, false);
     }
 
     void registerInterposed(Synchronization sync) {
         try {
-            register(sync, interposed);
+            register(sync, true);
         } catch (RollbackException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    private void register(Synchronization sync, List<Synchronization> list) throws RollbackException {
+    private void register(Synchronization sync, boolean interposed) throws RollbackException {
         if (sync == null) {
             throw new NullPointerException("synchronization must not be null");
         }
         lock.lock();
         try {
-            if (status == Status.STATUS_MARKED_ROLLBACK && phase == Phase.ACTIVE) {
-                throw new RollbackException("transaction " + txId + " is marked rollback-only");
-            }
-            if (status != Status.STATUS_ACTIVE || (phase != Phase.ACTIVE && phase != Phase.BEFORE_COMPLETION)) {
-                throw new IllegalStateException("transaction " + txId + " is not active: cannot register a synchronization");
-            }
-            list.add(sync);
+            requireAcceptsWork("register a synchronization");
+            syncs.add(sync, interposed);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Under the lock: a marked transaction refuses new work with RollbackException, one that is over with ISE. */
+    private void requireAcceptsWork(String what) throws RollbackException {
+        int s = state.get();
+        Phase p = phase(s);
+        if (status(s) == Status.STATUS_MARKED_ROLLBACK && p == Phase.ACTIVE) {
+            throw new RollbackException("transaction " + txId + " is marked rollback-only");
+        }
+        if (status(s) != Status.STATUS_ACTIVE || (p != Phase.ACTIVE && p != Phase.BEFORE_COMPLETION)) {
+            throw new IllegalStateException("transaction " + txId + " is not active: cannot " + what);
         }
     }
 
@@ -362,45 +391,24 @@ public final class DtcTransaction implements Transaction {
         }
         lock.lock();
         try {
-            if (status == Status.STATUS_MARKED_ROLLBACK && phase == Phase.ACTIVE) {
-                throw new RollbackException("transaction " + txId + " is marked rollback-only");
-            }
-            if (status != Status.STATUS_ACTIVE || (phase != Phase.ACTIVE && phase != Phase.BEFORE_COMPLETION)) {
-                throw new IllegalStateException("transaction " + txId + " is not active: cannot enlist");
-            }
-            XaBranch existing = find(xaRes);
+            requireAcceptsWork("enlist");
             try {
-                if (existing != null) {
-                    switch (existing.association()) {
-                        case ACTIVE:
-                            return true;
-                        case SUSPENDED:
-                            existing.start(XAResource.TMRESUME);
-                            return true;
-                        case ENDED:
-                            // Same resource object, same connection: joining its own branch works
-                            // everywhere. (Joining across connections does not on MySQL/MariaDB,
-                            // which is why a different object always gets a branch of its own.)
-                            existing.start(XAResource.TMJOIN);
-                            return true;
-                        case FAILED:
-                        default:
-                            return false;
-                    }
-                }
-                XaBranch b = new XaBranch(xaRes, ctx.xids().branch(txId, branches.size() + 1));
-                b.start(XAResource.TMNOFLAGS);
-                branches.add(b);
-                ctx.audit().emit(EventType.ENLIST, txId, b.xid(), String.valueOf(xaRes)); // pooled resources name their database here
-                return true;
+                return enlistment.enlist(xaRes);
             } catch (XAException e) {
-                if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
-                    status = Status.STATUS_MARKED_ROLLBACK;
-                    throw (RollbackException) new RollbackException("resource refused to start its branch: XA code "
-                            + e.errorCode).initCause(e);
+                // Fail safe: the resource's work is not in the transaction, so the rest must not commit as if
+                // the unit of work were whole, even if the caller swallows the exception.
+                mark();
+                rollbackCause = e;
+                if (Failure.of(e) == Failure.ROLLED_BACK) {
+                    throw (RollbackException) new RollbackException("resource refused to start its branch: "
+                            + Failure.describe(e)).initCause(e);
                 }
                 throw (SystemException) new SystemException("resource failed to start a branch of " + txId
-                        + ": XA code " + e.errorCode + " " + e.getMessage()).initCause(e);
+                        + " (the transaction is now rollback-only): " + Failure.describe(e)).initCause(e);
+            } catch (IllegalArgumentException e) {
+                mark();
+                throw (SystemException) new SystemException("cannot enlist " + xaRes + " in " + txId + ": "
+                        + e.getMessage()).initCause(e);
             }
         } finally {
             lock.unlock();
@@ -414,46 +422,29 @@ public final class DtcTransaction implements Transaction {
         }
         lock.lock();
         try {
-            if (phase != Phase.ACTIVE && phase != Phase.BEFORE_COMPLETION) {
+            Phase p = phase();
+            if (p != Phase.ACTIVE && p != Phase.BEFORE_COMPLETION) {
                 throw new IllegalStateException("transaction " + txId + " is not active: cannot delist");
             }
-            XaBranch b = find(xaRes);
-            if (b == null) {
-                return false; // not enlisted here: the javadoc reserves IllegalStateException for an inactive transaction
-            }
-            if (b.association() != XaBranch.Association.ACTIVE
-                    && !(b.association() == XaBranch.Association.SUSPENDED && flag != XAResource.TMSUSPEND)) {
-                return false;
-            }
+            boolean delisted;
             try {
-                b.end(flag);
+                delisted = enlistment.delist(xaRes, flag);
             } catch (XAException e) {
-                status = Status.STATUS_MARKED_ROLLBACK;
+                mark();
                 rollbackCause = e;
-                if (e.errorCode >= XAException.XA_RBBASE && e.errorCode <= XAException.XA_RBEND) {
+                if (Failure.of(e) == Failure.ROLLED_BACK) {
                     return true;
                 }
                 throw (SystemException) new SystemException("resource failed to end its branch of " + txId
                         + ": XA code " + e.errorCode).initCause(e);
             }
-            if (flag == XAResource.TMFAIL) {
-                status = Status.STATUS_MARKED_ROLLBACK;
+            if (delisted && flag == XAResource.TMFAIL) {
+                mark();
             }
-            ctx.audit().emit(EventType.DELIST, txId, b.xid(), flag == XAResource.TMSUCCESS ? "TMSUCCESS"
-                    : flag == XAResource.TMFAIL ? "TMFAIL" : "TMSUSPEND");
-            return true;
+            return delisted;
         } finally {
             lock.unlock();
         }
-    }
-
-    private XaBranch find(XAResource xaRes) {
-        for (XaBranch b : branches) {
-            if (b.resource() == xaRes) {
-                return b;
-            }
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- TSR resources

@@ -1,15 +1,21 @@
 package dev.dtc.tm;
 
 import dev.dtc.audit.Audit;
+import dev.dtc.engine.Engine;
+import dev.dtc.engine.Timed;
 import dev.dtc.twopc.Coordinator;
 import dev.dtc.xid.XidFactory;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * What every transaction of one service shares: the Xid factory, the phase coordinator, the
- * audit trail, the transactions in flight by id (which recovery must not touch, and which the
- * {@link TimeoutSweeper} watches) and the default timeout.
+ * What every JTA transaction of one service shares: the engine's Xid factory, coordinator, audit trail and
+ * transactions in flight (which recovery must not touch, and which the timeout sweeper watches), and the
+ * default timeout.
  */
-public record TmContext(XidFactory xids, Coordinator coordinator, Audit audit,
-                        ConcurrentMap<String, DtcTransaction> inFlight, int defaultTimeoutSeconds) {
+public record TmContext(XidFactory xids, Coordinator coordinator, Audit audit, ConcurrentMap<String, Timed> inFlight,
+                        int defaultTimeoutSeconds) {
+
+    public static TmContext on(Engine engine, int defaultTimeoutSeconds) {
+        return new TmContext(engine.xids(), engine.coordinator(), engine.audit(), engine.inFlight(), defaultTimeoutSeconds);
+    }
 }

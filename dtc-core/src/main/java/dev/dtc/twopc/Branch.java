@@ -4,15 +4,23 @@ import dev.dtc.xid.DtcXid;
 import javax.transaction.xa.XAException;
 
 /**
- * One participant of a transaction as the phase engines see it. An enlisted XAResource is one
- * kind ({@link XaBranch}); a remote service reached over HTTP will be another. Failures are
- * reported as {@link XAException} with X/Open XA error codes, whatever the transport, so the
- * engines handle every kind of branch the same way.
+ * One participant of a transaction as the phase engines and recovery see it: the engine knows branches, never
+ * XAResources or HTTP. An enlisted XAResource is one kind (the JTA face's {@code XaBranch}); a remote service
+ * reached over HTTP is another. Failures are reported as {@link XAException} with X/Open XA error codes, whatever
+ * the transport, and {@link Failure} reads them, so the engines handle every kind of branch the same way.
  */
 public interface Branch {
 
     /** The branch's Xid: its identity in the log and in the resource. */
     DtcXid xid();
+
+    /**
+     * The name of the resource the branch lives in: the name its recovery source is registered under, which is
+     * how recovery reaches the branch after a crash and who may declare it finished. Empty if the resource did
+     * not name itself; such a branch is finished only when acknowledged, or committed through a resource that
+     * lists it.
+     */
+    String resourceName();
 
     /** Asks the participant to prepare; it votes {@link Vote#COMMIT} or {@link Vote#READ_ONLY}, or throws to abort. */
     Vote prepare() throws XAException;
@@ -26,8 +34,8 @@ public interface Branch {
     void forget() throws XAException;
 
     /**
-     * {@link #forget()}, for after dtc has recorded the heuristic itself (log and audit): a
-     * participant that cannot forget keeps the outcome for its own operator, nothing more.
+     * {@link #forget()}, for after dtc has recorded the heuristic itself (log and audit): a participant that
+     * cannot forget keeps the outcome for its own operator, nothing more.
      */
     default void forgetQuietly() {
         try {

@@ -2,7 +2,7 @@ package dev.dtc.twopc;
 
 import dev.dtc.audit.Audit;
 import dev.dtc.audit.EventType;
-import dev.dtc.xid.DtcXid;
+import dev.dtc.twopc.Answers.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the completion of one transaction over its branches: the one-phase shortcut, phase 1,
- * the decision, phase 2. It knows nothing of JTA statuses or synchronizations; the JTA layer
- * calls it after beforeCompletion and turns the {@link Outcome} into statuses and exceptions.
+ * Runs the completion of one transaction over its branches: the one-phase shortcut, phase 1, the decision,
+ * phase 2. It knows nothing of JTA statuses or synchronizations, nor of XA resources or HTTP: a face (the JTA
+ * transaction manager, the HTTP coordinator) calls it with {@link Branch}es and turns the {@link Outcome} into
+ * what its callers expect.
  *
- * <p>Invariant 2 ("decide before you act") lives in {@link #commit}: no commit is sent to a
- * prepared branch before {@link Decisions#decideCommit} has returned, i.e. before the decision
- * was forced to disk.
+ * <p>Invariant 2 ("decide before you act") lives in {@link #commit}: no commit is sent to a prepared branch
+ * before {@link Decisions#decideCommit} has returned, i.e. before the decision was forced to the store.
  */
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -31,13 +31,13 @@ public final class Coordinator {
     private final Rollbacker rollbacker;
     private final Executor executor;
 
-    public Coordinator(Executor executor, Audit audit, Decisions decisions, Retrier retrier) {
+    public Coordinator(Executor executor, Audit audit, Decisions decisions, Committer committer, Rollbacker rollbacker) {
         this.executor = executor;
         this.audit = audit;
         this.decisions = decisions;
         this.preparer = new Preparer(executor, audit);
-        this.committer = new Committer(executor, audit, decisions, retrier);
-        this.rollbacker = new Rollbacker(executor, audit, retrier);
+        this.committer = committer;
+        this.rollbacker = rollbacker;
     }
 
     /** The stages a caller may want to show (as JTA's getStatus does) while completion runs. */
@@ -95,13 +95,9 @@ public final class Coordinator {
             return Outcome.COMMITTED;
         }
 
-        List<DtcXid> xids = new ArrayList<>(voters.size());
-        for (Branch b : voters) {
-            xids.add(b.xid());
-        }
         Decisions.Decision decision;
         try {
-            decision = decisions.decideCommit(txId, xids);
+            decision = decisions.decideCommit(txId, voters);
         } catch (IOException | RuntimeException e) {
             LOG.error("could not force the commit decision of {}; its prepared branches stay in doubt until"
                     + " the next start, when recovery reads what the log holds", txId, e);
@@ -109,13 +105,13 @@ public final class Coordinator {
         }
 
         onPhase.accept(Phase.COMMITTING);
-        List<Committer.Result> results = committer.commitAll(decision, voters);
+        List<Verdict> results = committer.commitAll(decision, voters);
         int heurRollback = 0;
         int heurMixed = 0;
-        for (Committer.Result r : results) {
-            if (r == Committer.Result.HEURISTIC_ROLLBACK) {
+        for (Verdict v : results) {
+            if (v == Verdict.HEURISTIC_ROLLBACK) {
                 heurRollback++;
-            } else if (r == Committer.Result.HEURISTIC_MIXED) {
+            } else if (v == Verdict.HEURISTIC_MIXED) {
                 heurMixed++;
             }
         }
@@ -139,15 +135,20 @@ public final class Coordinator {
     }
 
     private Outcome rollBack(String txId, List<? extends Branch> branches, String reason) {
-        List<Rollbacker.Result> results = rollbacker.rollbackAll(txId, branches);
-        for (Rollbacker.Result r : results) {
-            if (r == Rollbacker.Result.HEURISTIC_COMMIT || r == Rollbacker.Result.HEURISTIC_MIXED) {
+        for (Verdict v : rollbacker.rollbackAll(txId, branches)) {
+            if (v == Verdict.HEURISTIC_MIXED) {
                 return new Outcome(Outcome.Kind.HEURISTIC_MIXED, reason + "; and a resource committed on its own");
             }
         }
         return Outcome.rolledBack(reason);
     }
 
+    /**
+     * The one-phase shortcut. With TMONEPHASE the resource decides alone, so its answer is the outcome: XA_RB*,
+     * XAER_NOTA and XAER_RMERR mean it rolled the branch back (X/Open XA, xa_commit); a heuristic is recorded
+     * like any other; a call that got no answer (XAER_RMFAIL) leaves the outcome unknown, which the caller must
+     * not mistake for either.
+     */
     private Outcome commitOnePhase(String txId, Branch b) {
         audit.emit(EventType.COMMIT_SENT, txId, b.xid(), "one-phase");
         try {
@@ -155,32 +156,30 @@ public final class Coordinator {
             audit.emit(EventType.COMMITTED, txId, b.xid(), "one-phase");
             audit.emit(EventType.TX_COMMITTED, txId);
             return Outcome.COMMITTED;
-        } catch (XAException e) {
-            int code = e.errorCode;
-            String why = b.xid() + " one-phase commit: " + XaCodes.describe(e);
-            if (code == XAException.XA_HEURCOM) {
+        } catch (XAException | RuntimeException e) {
+            Failure f = Failure.of(e);
+            String why = b.xid() + " one-phase commit: " + Failure.describe(e);
+            if (f == Failure.HEURISTIC_COMMIT) {
                 b.forgetQuietly();
                 audit.emit(EventType.TX_COMMITTED, txId);
                 return Outcome.COMMITTED;
             }
-            if (XaCodes.isRollback(code) || code == XAException.XAER_NOTA) {
+            if (f == Failure.ROLLED_BACK || f == Failure.UNKNOWN_BRANCH
+                    || (e instanceof XAException xa && xa.errorCode == XAException.XAER_RMERR)) {
                 audit.emit(EventType.VOTE_ABORT, txId, b.xid(), why);
                 audit.emit(EventType.TX_ROLLED_BACK, txId, null, why);
                 return Outcome.rolledBack(why);
             }
             audit.emit(EventType.HEURISTIC, txId, b.xid(), why);
-            if (XaCodes.isHeuristic(code)) {
+            if (f.heuristic()) {
+                decisions.heuristicWithoutDecision(txId, b, "one-phase commit: " + Failure.describe(e));
                 b.forgetQuietly();
             }
-            if (code == XAException.XA_HEURRB) {
+            if (f == Failure.HEURISTIC_ROLLBACK) {
                 return new Outcome(Outcome.Kind.HEURISTIC_ROLLBACK, why);
             }
-            // XA_HEURMIX, XA_HEURHAZ, or a failure (XAER_RMFAIL, XAER_RMERR) that leaves the
-            // outcome to the resource alone: the caller must not believe either way.
-            return new Outcome(Outcome.Kind.HEURISTIC_MIXED, why);
-        } catch (RuntimeException e) {
-            String why = b.xid() + " one-phase commit failed: " + e;
-            audit.emit(EventType.HEURISTIC, txId, b.xid(), why);
+            // XA_HEURMIX, XA_HEURHAZ, or a failure (XAER_RMFAIL, XAER_PROTO) that leaves the outcome to the
+            // resource alone: the caller must not believe either way.
             return new Outcome(Outcome.Kind.HEURISTIC_MIXED, why);
         }
     }
@@ -189,7 +188,7 @@ public final class Coordinator {
     private void rollBackWhenAnswered(String txId, Preparer.Answer a) {
         a.pending().whenCompleteAsync((outcome, error) -> {
             if (outcome != Preparer.Outcome.ROLLED_BACK && outcome != Preparer.Outcome.READ_ONLY) {
-                rollbacker.rollbackOne(txId, a.branch());
+                rollbacker.rollbackFirst(txId, a.branch());
             }
         }, executor);
     }

@@ -83,13 +83,11 @@ final class Preparer {
             }
             audit.emit(EventType.VOTE_COMMIT, txId, b.xid(), null);
             return new Answer(b, Outcome.COMMIT, null, null);
-        } catch (XAException e) {
-            String why = XaCodes.describe(e);
+        } catch (XAException | RuntimeException e) {
+            String why = Failure.describe(e);
             audit.emit(EventType.VOTE_ABORT, txId, b.xid(), why);
-            return new Answer(b, XaCodes.isRollback(e.errorCode) ? Outcome.ROLLED_BACK : Outcome.FAILED, why, null);
-        } catch (RuntimeException e) {
-            audit.emit(EventType.VOTE_ABORT, txId, b.xid(), e.toString());
-            return new Answer(b, Outcome.FAILED, e.toString(), null);
+            // XA_RB*: the resource rolled back already; anything else may leave work behind, so it is rolled back
+            return new Answer(b, Failure.of(e) == Failure.ROLLED_BACK ? Outcome.ROLLED_BACK : Outcome.FAILED, why, null);
         }
     }
 }

@@ -2,25 +2,34 @@ package dev.dtc.twopc;
 
 import dev.dtc.audit.Audit;
 import dev.dtc.audit.EventType;
+import dev.dtc.xid.DtcXid;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.transaction.xa.XAException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries phase-2 calls that failed transiently, in the background, with exponential backoff,
- * until they succeed: commit and rollback are idempotent, and XAER_NOTA on a retry means the
- * first attempt did reach the resource. A committed branch is acknowledged to {@link Decisions},
- * which writes the END record after the last one.
+ * Repeats a phase-2 call that got no answer, in the background, with exponential backoff, a bounded number of
+ * times ({@value #ATTEMPTS} retries). It repeats the call on the same branch object, which is the right thing
+ * while the resource is merely slow or restarting, and the wrong thing when the object's own connection is dead:
+ * so after the last retry the branch is handed to recovery, which reaches it through a fresh connection of the
+ * resource named for it (and, for a rollback, through presumed abort).
  *
- * <p>When the service closes, retries stop; decided transactions stay in the log and recovery
- * finishes them at the next start.
+ * <p>When the service closes, retries stop; decided transactions stay in the log and recovery finishes them at
+ * the next start.
  */
 public final class Retrier {
     private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
+
+    /**
+     * Retries before a branch is handed to recovery. With the default backoff (100 ms doubling) the last one runs
+     * about 3 s after the first call: long enough to ride out a dropped connection that the driver re-opens,
+     * short enough that a branch on a dead connection does not hold its locks for long.
+     */
+    public static final int ATTEMPTS = 5;
 
     private final ScheduledExecutorService scheduler;
     private final Audit audit;
@@ -34,62 +43,39 @@ public final class Retrier {
         this.maxMillis = Math.max(initialMillis, max.toMillis());
     }
 
-    public void retryCommit(Decisions decisions, Decisions.Decision d, Branch b, int attempt, String lastError) {
-        audit.emit(EventType.RETRY, d.txId(), b.xid(), "commit attempt " + (attempt + 1) + " after " + lastError);
-        schedule(attempt, () -> {
-            try {
-                b.commit(false);
-                audit.emit(EventType.COMMITTED, d.txId(), b.xid(), "after retry");
-                decisions.acknowledged(d, b.xid());
-            } catch (XAException e) {
-                if (e.errorCode == XAException.XAER_NOTA) {
-                    audit.emit(EventType.COMMITTED, d.txId(), b.xid(), "XAER_NOTA on retry: already committed");
-                    decisions.acknowledged(d, b.xid());
-                } else if (XaCodes.isHeuristic(e.errorCode) && e.errorCode != XAException.XA_HEURCOM) {
-                    audit.emit(EventType.HEURISTIC, d.txId(), b.xid(), XaCodes.name(e.errorCode) + " on commit retry");
-                    decisions.heuristic(d, b.xid(), XaCodes.name(e.errorCode));
-                } else if (e.errorCode == XAException.XA_HEURCOM) {
-                    b.forgetQuietly();
-                    decisions.acknowledged(d, b.xid());
-                } else {
-                    retryCommit(decisions, d, b, attempt + 1, XaCodes.describe(e));
-                }
-            } catch (RuntimeException e) {
-                retryCommit(decisions, d, b, attempt + 1, e.toString());
-            }
-        }, () -> decisions.handOverToRecovery(d));
+    /** The call a retry makes; it asks for another retry when it got no answer again. */
+    @FunctionalInterface
+    interface Attempt {
+        void run(Again next);
     }
 
-    public void retryRollback(String txId, Branch b, int attempt, String lastError) {
-        audit.emit(EventType.RETRY, txId, b.xid(), "rollback attempt " + (attempt + 1) + " after " + lastError);
-        schedule(attempt, () -> {
-            try {
-                b.rollback();
-                audit.emit(EventType.ROLLED_BACK, txId, b.xid(), "after retry");
-            } catch (XAException e) {
-                if (e.errorCode == XAException.XAER_NOTA || XaCodes.isRollback(e.errorCode)) {
-                    audit.emit(EventType.ROLLED_BACK, txId, b.xid(), XaCodes.name(e.errorCode) + " on retry: already rolled back");
-                } else if (XaCodes.isHeuristic(e.errorCode)) {
-                    audit.emit(EventType.HEURISTIC, txId, b.xid(), XaCodes.name(e.errorCode) + " on rollback retry");
-                } else {
-                    retryRollback(txId, b, attempt + 1, XaCodes.describe(e));
-                }
-            } catch (RuntimeException e) {
-                retryRollback(txId, b, attempt + 1, e.toString());
-            }
-        }, () -> { });
+    /** Asks for one more retry, which becomes a hand-over once the attempts are used up. */
+    @FunctionalInterface
+    interface Again {
+        void again(String lastError);
     }
 
-    private void schedule(int attempt, Runnable task, Runnable onShutdown) {
+    /**
+     * Schedules retry number {@code attempt + 1} of {@code call} on a branch.
+     *
+     * @param giveUp run with the last error when the attempts are used up, or when the service is closing
+     */
+    void retry(String txId, DtcXid xid, String call, int attempt, String lastError, Attempt task, Consumer<String> giveUp) {
+        if (attempt >= ATTEMPTS) {
+            giveUp.accept(attempt + " retries failed, the last with " + lastError);
+            return;
+        }
+        audit.emit(EventType.RETRY, txId, xid, call + " attempt " + (attempt + 2) + " after " + lastError);
         long delay = initialMillis << Math.min(attempt, 20);
         if (delay <= 0 || delay > maxMillis) {
             delay = maxMillis;
         }
         try {
-            scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> task.run(error -> retry(txId, xid, call, attempt + 1, error, task, giveUp)),
+                    delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            LOG.info("service closing: retry left to recovery at next start");
-            onShutdown.run();
+            LOG.info("service closing: {} of {} left to recovery at the next start", call, xid);
+            giveUp.accept("the service is closing");
         }
     }
 }

@@ -2,74 +2,106 @@ package dev.dtc.twopc;
 
 import dev.dtc.audit.Audit;
 import dev.dtc.audit.EventType;
+import dev.dtc.twopc.Answers.Attempt;
+import dev.dtc.twopc.Answers.Result;
+import dev.dtc.twopc.Answers.Verdict;
+import dev.dtc.xid.DtcXid;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javax.transaction.xa.XAException;
 
 /**
- * Phase 2 after a rollback decision (or an application rollback): sends rollback to every branch
- * in parallel. Nothing is logged (presumed abort): after a crash, recovery rolls back any
- * prepared branch of ours that has no commit decision.
+ * Phase 2 after a rollback decision (or an application rollback): sends rollback to every branch in parallel,
+ * and acts on each answer as {@link Answers#toRollback} reads it. Nothing is logged for the rollback itself
+ * (presumed abort): a branch left prepared is rolled back by recovery, which finds it without a decision. A
+ * resource that committed on its own is the exception: that heuristic is forced to the log before the resource
+ * is told to forget it.
  */
-final class Rollbacker {
-
-    /** What became of one branch's rollback. */
-    enum Result {
-        ROLLED_BACK,
-        /** The resource committed on its own (XA_HEURCOM). */
-        HEURISTIC_COMMIT,
-        /** XA_HEURMIX or XA_HEURHAZ. */
-        HEURISTIC_MIXED,
-        RETRYING
-    }
+public final class Rollbacker {
 
     private final Executor executor;
     private final Audit audit;
+    private final Decisions decisions;
     private final Retrier retrier;
+    private volatile Consumer<DtcXid> leftToRecovery = xid -> { };
 
-    Rollbacker(Executor executor, Audit audit, Retrier retrier) {
+    public Rollbacker(Executor executor, Audit audit, Decisions decisions, Retrier retrier) {
         this.executor = executor;
         this.audit = audit;
+        this.decisions = decisions;
         this.retrier = retrier;
     }
 
-    List<Result> rollbackAll(String txId, List<? extends Branch> branches) {
-        return Fanout.callAll(branches, b -> rollbackOne(txId, b), executor);
+    /** Told of each branch whose rollback is left to recovery, so that it need not wait for the grace period. */
+    public void onLeftToRecovery(Consumer<DtcXid> c) {
+        this.leftToRecovery = c;
     }
 
-    Result rollbackOne(String txId, Branch b) {
+    List<Verdict> rollbackAll(String txId, List<? extends Branch> branches) {
+        return Fanout.callAll(branches, b -> rollbackFirst(txId, b), executor);
+    }
+
+    Verdict rollbackFirst(String txId, Branch b) {
         audit.emit(EventType.ROLLBACK_SENT, txId, b.xid(), null);
+        Result r = rollbackOne(txId, b, Attempt.FIRST);
+        if (r.verdict() == Verdict.RETRY) {
+            retrier.retry(txId, b.xid(), "rollback", 0, r.detail(), next -> {
+                Result again = rollbackOne(txId, b, Attempt.RETRY);
+                if (again.verdict() == Verdict.RETRY) {
+                    next.again(again.detail());
+                }
+            }, why -> leaveToRecovery(txId, b, why));
+        }
+        return r.verdict();
+    }
+
+    /**
+     * Sends rollback to one branch and acts on the answer. A {@link Verdict#RETRY} or
+     * {@link Verdict#NOT_FINISHED} is left to the caller.
+     */
+    public Result rollbackOne(String txId, Branch b, Attempt attempt) {
+        Failure failure = null;
+        String detail = null;
+        String code = null;
         try {
             BlockingCall.run(() -> {
                 b.rollback();
                 return null;
             });
-            audit.emit(EventType.ROLLED_BACK, txId, b.xid(), null);
-            return Result.ROLLED_BACK;
-        } catch (XAException e) {
-            int code = e.errorCode;
-            if (code == XAException.XAER_NOTA || XaCodes.isRollback(code) || code == XAException.XA_HEURRB) {
-                audit.emit(EventType.ROLLED_BACK, txId, b.xid(), XaCodes.name(code));
-                if (code == XAException.XA_HEURRB) {
+        } catch (XAException | RuntimeException e) {
+            failure = Failure.of(e);
+            detail = Failure.describe(e);
+            code = e instanceof XAException xa ? Failure.codeName(xa.errorCode) : e.toString();
+        }
+        Verdict v = Answers.toRollback(failure, attempt);
+        boolean recovery = attempt == Attempt.RECOVERY_LISTED || attempt == Attempt.RECOVERY_UNLISTED;
+        switch (v) {
+            case DONE -> {
+                String what = recovery ? "no commit decision; resource " + b.resourceName() : null;
+                if (code != null) {
+                    what = what == null ? code : what + " (" + code + ")";
+                }
+                audit.emit(recovery ? EventType.RECOVERY_ROLLBACK : EventType.ROLLED_BACK, txId, b.xid(), what);
+                if (failure == Failure.HEURISTIC_ROLLBACK) {
                     b.forgetQuietly();
                 }
-                return Result.ROLLED_BACK;
             }
-            if (XaCodes.isTransient(code)) {
-                retrier.retryRollback(txId, b, 0, XaCodes.describe(e));
-                return Result.RETRYING;
-            }
-            if (XaCodes.isHeuristic(code)) {
-                audit.emit(EventType.HEURISTIC, txId, b.xid(), "on rollback: " + XaCodes.describe(e));
+            case HEURISTIC_MIXED -> {
+                // The resource committed (some of) the branch on its own: atomicity is broken. Keep the evidence
+                // in the log before letting the resource forget it.
+                audit.emit(EventType.HEURISTIC, txId, b.xid(), "on rollback: " + detail);
+                decisions.heuristicWithoutDecision(txId, b, "on rollback: " + detail);
                 b.forgetQuietly();
-                return code == XAException.XA_HEURCOM ? Result.HEURISTIC_COMMIT : Result.HEURISTIC_MIXED;
             }
-            // XAER_RMERR, XAER_PROTO, ...: the resource refused; keep trying in the background.
-            retrier.retryRollback(txId, b, 0, XaCodes.describe(e));
-            return Result.RETRYING;
-        } catch (RuntimeException e) {
-            retrier.retryRollback(txId, b, 0, e.toString());
-            return Result.RETRYING;
+            case TO_RECOVERY -> leaveToRecovery(txId, b, detail);
+            default -> { }
         }
+        return new Result(v, detail);
+    }
+
+    private void leaveToRecovery(String txId, Branch b, String why) {
+        audit.emit(EventType.HANDED_TO_RECOVERY, txId, b.xid(), "rollback: " + why);
+        leftToRecovery.accept(b.xid());
     }
 }

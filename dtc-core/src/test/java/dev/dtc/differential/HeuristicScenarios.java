@@ -349,6 +349,52 @@ final class HeuristicScenarios {
                     c.status();
                     c.awaitNth("r2", "rollback", 2, RETRY_WAIT);
                 }));
+        // X/Open XA, xa_commit with TMONEPHASE: XAER_RMERR means the resource rolled the branch back
+        all.add(onlyFailsOnePhaseCommit("one-phase-XAER_RMERR", XAException.XAER_RMERR, """
+                app  begin -> ok
+                app  registerSynchronization(s1) -> ok
+                app  enlistResource(r1) -> true
+                r1   start(tx1/b1, TMNOFLAGS) -> ok
+                app  commit -> RollbackException
+                s1   beforeCompletion -> ok
+                r1   end(tx1/b1, TMSUCCESS) -> ok
+                r1   commit(tx1/b1, onePhase) -> XAException(XAER_RMERR)
+                s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                app  getStatus -> STATUS_NO_TRANSACTION
+                """));
+        // a two-phase commit the resource refuses once (pgjdbc's answer on a session the server ended)
+        all.add(of("commit-XAER_RMERR-once",
+                "a prepared resource refuses its first commit with XAER_RMERR and would commit when asked again",
+                """
+                app  begin -> ok
+                app  registerSynchronization(s1) -> ok
+                app  enlistResource(r1) -> true
+                r1   start(tx1/b1, TMNOFLAGS) -> ok
+                app  enlistResource(r2) -> true
+                r2   start(tx1/b2, TMNOFLAGS) -> ok
+                app  commit -> HeuristicMixedException
+                s1   beforeCompletion -> ok
+                r1   end(tx1/b1, TMSUCCESS) -> ok
+                r1   prepare(tx1/b1) -> XA_OK
+                r1   commit(tx1/b1) -> ok
+                r2   end(tx1/b2, TMSUCCESS) -> ok
+                r2   prepare(tx1/b2) -> XA_OK
+                r2   commit(tx1/b2) -> XAException(XAER_RMERR)
+                s1   afterCompletion(STATUS_COMMITTED) -> ok
+                app  getStatus -> STATUS_NO_TRANSACTION
+                app  await(r2 commit #2) -> timed out
+                """,
+                c -> {
+                    RecordingResource r1 = c.resource("r1");
+                    RecordingResource r2 = c.resource("r2").next(Op.COMMIT, Reply.fail(XAException.XAER_RMERR));
+                    c.begin();
+                    c.register(c.sync("s1"));
+                    c.enlist(r1);
+                    c.enlist(r2);
+                    c.commit();
+                    c.status();
+                    c.awaitNth("r2", "commit", 2, RETRY_WAIT);
+                }));
         return all;
     }
 

@@ -134,6 +134,35 @@ final class KnownDifferences {
                     app  getStatus -> STATUS_NO_TRANSACTION
                     r2   rollback(tx1/b2) -> ok
                     """),
+            new KnownDifference("commit-XAER_RMERR-once", Kind.DTC_CHOICE,
+                    "reports a heuristic (HeuristicMixedException, afterCompletion(STATUS_COMMITTED)) and leaves the"
+                            + " branch to its periodic recovery manager",
+                    "reports the commit, and hands the branch to recovery at once, which commits it through a fresh"
+                            + " connection of the resource named for it; if recovery finds the branch gone instead, it"
+                            + " records a heuristic hazard for an operator then",
+                    "X/Open XA reads XAER_RMERR on commit as 'rolled back', but drivers use it loosely: pgjdbc answers"
+                            + " XAER_RMERR for a session the server ended, with the branch still prepared and committable;"
+                            + " the decision is durable, so dtc reports the decided outcome and a heuristic only once it"
+                            + " has evidence of one (docs/protocol.md, Phase 2)",
+                    """
+                    app  begin -> ok
+                    app  registerSynchronization(s1) -> ok
+                    app  enlistResource(r1) -> true
+                    r1   start(tx1/b1, TMNOFLAGS) -> ok
+                    app  enlistResource(r2) -> true
+                    r2   start(tx1/b2, TMNOFLAGS) -> ok
+                    app  commit -> ok
+                    s1   beforeCompletion -> ok
+                    r1   end(tx1/b1, TMSUCCESS) -> ok
+                    r1   prepare(tx1/b1) -> XA_OK
+                    r1   commit(tx1/b1) -> ok
+                    r2   end(tx1/b2, TMSUCCESS) -> ok
+                    r2   prepare(tx1/b2) -> XA_OK
+                    r2   commit(tx1/b2) -> XAException(XAER_RMERR)
+                    s1   afterCompletion(STATUS_COMMITTED) -> ok
+                    app  getStatus -> STATUS_NO_TRANSACTION
+                    app  await(r2 commit #2) -> timed out
+                    """),
             new KnownDifference("commit-XA_HEURCOM", Kind.DTC_CHOICE,
                     "reports the commit; never calls forget, so the resource keeps the heuristic branch for "
                             + "an operator",
@@ -421,21 +450,21 @@ final class KnownDifferences {
             new KnownDifference("enlist-start-fails", Kind.DTC_CHOICE,
                     "enlistResource returns false and marks the transaction rollback-only; commit throws "
                             + "RollbackException",
-                    "enlistResource throws SystemException and leaves the transaction active; the commit goes"
-                            + " ahead without the failed resource",
-                    "the javadoc allows both (false 'otherwise', SystemException for an unexpected error); "
-                            + "the caller is told either way, and the failed resource never joined the transaction, so "
-                            + "committing the rest is atomic",
+                    "enlistResource throws SystemException (the resource's XAException as its cause) and marks the"
+                            + " transaction rollback-only; commit throws RollbackException",
+                    "the javadoc allows both (false 'otherwise', SystemException for an unexpected error); the "
+                            + "exception carries the resource's error, which false cannot; both managers then refuse to "
+                            + "commit the rest, so a caller that ignores the failure cannot commit a partial unit of work",
                     """
                     app  begin -> ok
                     app  enlistResource(r1) -> true
                     r1   start(tx1/b1, TMNOFLAGS) -> ok
                     app  enlistResource(r2) -> SystemException
                     r2   start(tx1/b2, TMNOFLAGS) -> XAException(XAER_RMFAIL)
-                    app  getStatus -> STATUS_ACTIVE
-                    app  commit -> ok
-                    r1   end(tx1/b1, TMSUCCESS) -> ok
-                    r1   commit(tx1/b1, onePhase) -> ok
+                    app  getStatus -> STATUS_MARKED_ROLLBACK
+                    app  commit -> RollbackException
+                    r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
+                    r1   rollback(tx1/b1) -> ok
                     """),
             new KnownDifference("prepare-blocks-past-timeout", Kind.DTC_CHOICE,
                     "waits 7 s for the prepare that blocks past the 3 s timeout, then commits",

@@ -129,6 +129,31 @@ final class SynchronizationScenarios {
                             c.enlist(r1);
                             c.commit();
                         }),
+                of("register-in-interposed-before-completion",
+                        "an interposed synchronization registers a normal one from its beforeCompletion, too late"
+                                + " for that one's beforeCompletion to be called before the interposed ones",
+                        """
+                        app  begin -> ok
+                        app  registerInterposedSynchronization(i1) -> ok
+                        app  enlistResource(r1) -> true
+                        r1   start(tx1/b1, TMNOFLAGS) -> ok
+                        app  commit -> ok
+                        i1   beforeCompletion -> ok
+                        i1   tx.registerSynchronization(s1) -> IllegalStateException
+                        r1   end(tx1/b1, TMSUCCESS) -> ok
+                        r1   commit(tx1/b1, onePhase) -> ok
+                        i1   afterCompletion(STATUS_COMMITTED) -> ok
+                        """,
+                        c -> {
+                            RecordingResource r1 = c.resource("r1");
+                            c.begin();
+                            Transaction tx = c.current();
+                            RecordingSynchronization s1 = c.sync("s1");
+                            c.register(c.sync("i1").onBefore(() -> c.in("i1").call(
+                                    "tx.registerSynchronization(s1)", () -> tx.registerSynchronization(s1))));
+                            c.enlist(r1);
+                            c.commit();
+                        }),
                 of("register-in-after-completion",
                         "registering a synchronization once completion has finished throws IllegalStateException",
                         """

@@ -51,6 +51,52 @@ final class ThreadAssociationScenarios {
                             c.call("ut.rollback", () -> c.ut().rollback());
                             c.status();
                         }),
+                of("rollback-from-other-thread-then-commit",
+                        "another thread rolls the transaction back through its Transaction object; the thread that"
+                                + " holds it then commits",
+                        """
+                        app  begin -> ok
+                        app  enlistResource(r1) -> true
+                        r1   start(tx1/b1, TMNOFLAGS) -> ok
+                        t2   tx.rollback -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
+                        r1   rollback(tx1/b1) -> ok
+                        app  getStatus -> STATUS_ROLLEDBACK
+                        app  commit -> RollbackException
+                        app  getStatus -> STATUS_NO_TRANSACTION
+                        """,
+                        c -> {
+                            RecordingResource r1 = c.resource("r1");
+                            c.begin();
+                            Transaction tx = c.current();
+                            c.enlist(r1);
+                            c.onOtherThread(t2 -> t2.call("tx.rollback", tx::rollback));
+                            c.status();
+                            c.commit();
+                            c.status();
+                        }),
+                of("rollback-from-other-thread-then-rollback",
+                        "another thread rolls the transaction back through its Transaction object; the thread that"
+                                + " holds it then rolls back too",
+                        """
+                        app  begin -> ok
+                        app  enlistResource(r1) -> true
+                        r1   start(tx1/b1, TMNOFLAGS) -> ok
+                        t2   tx.rollback -> ok
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
+                        r1   rollback(tx1/b1) -> ok
+                        app  rollback -> ok
+                        app  getStatus -> STATUS_NO_TRANSACTION
+                        """,
+                        c -> {
+                            RecordingResource r1 = c.resource("r1");
+                            c.begin();
+                            Transaction tx = c.current();
+                            c.enlist(r1);
+                            c.onOtherThread(t2 -> t2.call("tx.rollback", tx::rollback));
+                            c.rollback();
+                            c.status();
+                        }),
                 of("complete-twice",
                         "a second commit after a commit finds no transaction",
                         """

@@ -44,8 +44,10 @@ class BuilderValidationTest {
     void aLockedLogDirectoryIsRefused() {
         try (TransactionService first = TransactionService.builder().nodeName("n").logDirectory(dir)
                 .recoveryInterval(Duration.ZERO).build()) {
-            assertThatThrownBy(() -> TransactionService.builder().nodeName("n").logDirectory(dir).build())
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(dir.toString());
+            // another node name, so that the lock (not the one-name-per-JVM rule) is what refuses it
+            assertThatThrownBy(() -> TransactionService.builder().nodeName("m").logDirectory(dir).build())
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(dir.toString())
+                    .hasMessageContaining("locked");
         }
         // released on close: a new service may open it
         TransactionService.builder().nodeName("n").logDirectory(dir).recoveryInterval(Duration.ZERO).build().close();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import dev.dtc.NamedXAResource;
 import dev.dtc.xid.DtcXid;
 
 /**
@@ -17,8 +18,9 @@ import dev.dtc.xid.DtcXid;
  * survive until commit or rollback and are returned by recover(). Behaviour is programmable
  * per call so tests can make it vote abort, fail transiently, block, or report heuristics.
  * "Committed" branches are kept so tests can assert on the resource's state, not only on calls.
+ * It names itself (its recovery name is its name), as the pooled data sources do.
  */
-final class InMemoryResource implements XAResource {
+final class InMemoryResource implements NamedXAResource {
 
     @FunctionalInterface
     interface Hook {
@@ -38,6 +40,8 @@ final class InMemoryResource implements XAResource {
     volatile Hook onCommit = x -> { };
     volatile Hook onRollback = x -> { };
     volatile XAException recoverFailure;
+    /** recover() lists nothing although branches are prepared (a connection that cannot see them). */
+    volatile boolean blind;
 
     InMemoryResource(String name) {
         this.name = name;
@@ -116,6 +120,9 @@ final class InMemoryResource implements XAResource {
         if (recoverFailure != null) {
             throw recoverFailure;
         }
+        if (blind) {
+            return new Xid[0];
+        }
         return prepared.toArray(new Xid[0]);
     }
 
@@ -136,6 +143,11 @@ final class InMemoryResource implements XAResource {
 
     List<String> callsSnapshot() {
         return Collections.unmodifiableList(new ArrayList<>(calls));
+    }
+
+    @Override
+    public String resourceName() {
+        return name;
     }
 
     @Override

@@ -131,4 +131,105 @@ class RecoveryTest {
             assertThat(dtc.recovery().scan().rolledBack()).containsExactly(orphan.toString());
         }
     }
+
+    /**
+     * The process dies after a's commit and before b's. The next process first has only a registered:
+     * however often it scans, the decision must wait for b, whose branch is then committed, never
+     * rolled back.
+     */
+    @Test
+    void aDecisionWaitsForAResourceThatIsNotRegisteredYet() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL); // the process "dies" before b commits
+        };
+        String txId = commitAcross(f, a, b);
+        assertThat(a.committed).hasSize(1);
+        assertThat(b.prepared).hasSize(1);
+        b.onCommit = x -> { };
+
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).build()) {
+            for (int i = 0; i < 3; i++) {
+                RecoveryReport r = dtc.recovery().scan();
+                assertThat(r.finished()).as("pass %d must not end the decision", i).isEmpty();
+                assertThat(r.pending()).containsExactly(txId);
+            }
+            dtc.recovery().register("b", () -> b);
+            RecoveryReport r = dtc.recovery().scan();
+            assertThat(r.committed()).hasSize(1);
+            assertThat(r.finished()).containsExactly(txId);
+        }
+        assertThat(b.rolledBack).as("b's branch of a committed transaction").isEmpty();
+        assertThat(b.committed).hasSize(1);
+        assertThat(b.prepared).isEmpty();
+        assertThat(f.pendingInLog()).isEmpty();
+    }
+
+    /**
+     * b is registered but its recover() does not list the prepared branch (PostgreSQL shows a role only its
+     * own prepared transactions). Not being listed is no proof the branch is finished: recovery commits it
+     * through b by its Xid.
+     */
+    @Test
+    void aBranchThatRecoverDoesNotListIsStillCommittedThroughItsResource() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL);
+        };
+        String txId = commitAcross(f, a, b);
+        b.onCommit = x -> { };
+        b.blind = true;
+
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).recoveryResource("b", () -> b).build()) {
+            RecoveryReport r = dtc.recovery().scan();
+            assertThat(r.clean()).as("report %s", r).isTrue();
+        }
+        assertThat(b.committed).hasSize(1);
+        assertThat(b.prepared).isEmpty();
+        assertThat(b.rolledBack).isEmpty();
+        assertThat(f.pendingInLog()).as("decision of %s", txId).isEmpty();
+    }
+
+    /** A resource that neither lists the branch nor can finish it keeps the decision open. */
+    @Test
+    void aBranchItsResourceCanNeitherSeeNorFinishKeepsTheDecisionOpen() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL);
+        };
+        String txId = commitAcross(f, a, b);
+        b.blind = true;
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMERR); // e.g. "permission denied to finish prepared transaction"
+        };
+
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).recoveryResource("b", () -> b).build()) {
+            for (int i = 0; i < 2; i++) {
+                RecoveryReport r = dtc.recovery().scan();
+                assertThat(r.finished()).isEmpty();
+                assertThat(r.pending()).containsExactly(txId);
+            }
+        }
+        assertThat(b.prepared).hasSize(1);
+        assertThat(f.pendingInLog()).containsOnlyKeys(txId);
+    }
+
+    /** Commits a transaction over a and b in a service that is closed afterwards; returns its id. */
+    private static String commitAcross(EngineFixture f, InMemoryResource a, InMemoryResource b) throws Exception {
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            String txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            tm.getTransaction().enlistResource(b);
+            tm.commit();
+            return txId;
+        }
+    }
 }

@@ -240,7 +240,7 @@ class PreallocatedSegmentTest {
 
     @Test
     void aSegmentOfAnUnknownNewerVersionIsRefusedWithAClearMessageAndLeftAlone() throws IOException {
-        byte[] newer = SegmentImages.segment(1, (short) 3).checkpoint(0).record(decision("tx-a")).zeros(4000).bytes();
+        byte[] newer = SegmentImages.segment(1, (short) (LogFormat.VERSION + 1)).checkpoint(0).record(decision("tx-a")).zeros(4000).bytes();
         Path segment = dir.resolve("dtc-00000001.log");
         Files.write(segment, newer);
 
@@ -248,7 +248,8 @@ class PreallocatedSegmentTest {
 
         assertThat(e).isNotNull();
         assertThat(e.offset()).isZero();
-        assertThat(e.getMessage()).contains("format version 3 but this dtc reads versions 1 to 2")
+        assertThat(e.getMessage()).contains("format version " + (LogFormat.VERSION + 1) + " but this dtc reads versions 1 to "
+                        + LogFormat.VERSION)
                 .contains("written by another dtc release");
         assertThat(Files.readAllBytes(segment)).isEqualTo(newer);
     }

@@ -86,6 +86,40 @@ class CrashRecoveryTest {
     }
 
     /**
+     * The atomicity bug of step 2: the process halts between the two commits; the next process has only the
+     * database whose branch already committed registered, and scans several times. Those passes must not end
+     * the decision (the MySQL branch is still prepared, in a database they cannot see); once MySQL registers,
+     * its branch is committed, never rolled back.
+     */
+    @Test
+    void aDecisionWaitsUntilTheDatabaseOfItsLastBranchIsRegistered() throws Exception {
+        String id = "crash-d-" + UUID.randomUUID();
+        runChildUntilItDies(CrashingTransaction.CrashPoint.AFTER_FIRST_COMMIT, id);
+        assertThat(dbs.orderExists(id)).as("PostgreSQL committed before the crash").isTrue();
+        assertThat(dbs.myPrepared(node)).hasSize(1);
+
+        try (TransactionService dtc = TransactionService.builder().nodeName(node).logDirectory(logDir)
+                .recoveryInterval(Duration.ZERO).build();
+             RecoveryConnection pg = XaRecovery.register(dtc.recovery(), "orders-pg", dbs.pgXa())) {
+            for (int pass = 0; pass < 3; pass++) {
+                RecoveryReport r = dtc.recovery().scan();
+                assertThat(r.finished()).as("pass %d with only PostgreSQL registered: %s", pass, r).isEmpty();
+                assertThat(r.pending()).as("pass %d", pass).hasSize(1);
+                assertThat(dbs.myPrepared(node)).as("the MySQL branch stays prepared meanwhile").hasSize(1);
+            }
+            try (RecoveryConnection my = XaRecovery.register(dtc.recovery(), "stock-mysql", dbs.myXa())) {
+                RecoveryReport r = dtc.recovery().scan();
+                assertThat(r.committed()).as("report %s", r).hasSize(1);
+                assertThat(r.finished()).hasSize(1);
+                assertThat(r.clean()).isTrue();
+            }
+        }
+        assertThat(dbs.orderExists(id)).isTrue();
+        assertThat(dbs.stockExists(id)).as("MySQL's branch of a committed transaction").isTrue();
+        assertNothingInDoubt();
+    }
+
+    /**
      * Branches of this test's node left prepared by an earlier, interrupted run on the same
      * database servers would spoil the counts: a recovery pass on an empty log rolls them back
      * (they have no decision and their process is gone).

@@ -35,8 +35,8 @@ public final class CrashingTransaction {
         String node = args[3];
         XAConnection pg = XaDataSources.postgres(args[4], args[5], args[6]).getXAConnection();
         XAConnection my = XaDataSources.mysql(args[7], args[8], args[9]).getXAConnection();
-        HookedXAResource pgRes = new HookedXAResource(pg.getXAResource());
-        HookedXAResource myRes = new HookedXAResource(my.getXAResource());
+        HookedXAResource pgRes = new HookedXAResource("orders-pg", pg.getXAResource());
+        HookedXAResource myRes = new HookedXAResource("stock-mysql", my.getXAResource());
         AtomicInteger votes = new AtomicInteger();
 
         TransactionService dtc = TransactionService.builder().nodeName(node).logDirectory(logDir)

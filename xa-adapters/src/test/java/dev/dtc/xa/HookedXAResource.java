@@ -1,21 +1,30 @@
 package dev.dtc.xa;
 
+import dev.dtc.NamedXAResource;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
  * A real database's XAResource with test hooks around prepare and commit: to make a prepare
- * block past the timeout, or to kill the process right after a real commit.
+ * block past the timeout, or to kill the process right after a real commit. It carries the name
+ * the database is registered under for recovery, as dtc's pooled connections do.
  */
-final class HookedXAResource implements XAResource {
+final class HookedXAResource implements NamedXAResource {
+    final String name;
     final XAResource real;
     volatile Runnable beforePrepare = () -> { };
     volatile Runnable beforeCommit = () -> { };
     volatile Runnable afterCommit = () -> { };
 
-    HookedXAResource(XAResource real) {
+    HookedXAResource(String name, XAResource real) {
+        this.name = name;
         this.real = real;
+    }
+
+    @Override
+    public String resourceName() {
+        return name;
     }
 
     @Override

@@ -30,6 +30,11 @@ final class RecordingRecovery implements Recovery {
     }
 
     @Override
+    public java.util.List<dev.dtc.PendingDecision> pending() {
+        return java.util.List.of();
+    }
+
+    @Override
     public java.util.List<String> heuristics() {
         return java.util.List.of();
     }

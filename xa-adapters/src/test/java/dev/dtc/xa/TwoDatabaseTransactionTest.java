@@ -149,7 +149,7 @@ class TwoDatabaseTransactionTest {
         String id = "slow-" + UUID.randomUUID();
         XAConnection pg = open(pgDs);
         XAConnection my = open(myDs);
-        HookedXAResource slowMy = new HookedXAResource(my.getXAResource());
+        HookedXAResource slowMy = new HookedXAResource("stock-mysql", my.getXAResource());
         slowMy.beforePrepare = () -> HookedXAResource.sleep(5_000);
         tm.setTransactionTimeout(2);
         tm.begin();

@@ -1,5 +1,6 @@
 package dev.dtc.xa.agroal;
 
+import dev.dtc.NamedXAResource;
 import io.agroal.api.transaction.TransactionAware;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       cannot run another transaction.</li>
  * </ol>
  */
-final class EnlistedConnection implements XAResource, Synchronization {
+final class EnlistedConnection implements NamedXAResource, Synchronization {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnlistedConnection.class);
 
@@ -354,6 +355,12 @@ final class EnlistedConnection implements XAResource, Synchronization {
             e.initCause(cause);
         }
         return e;
+    }
+
+    /** The data source's name, which its recovery registration carries: how recovery finds this branch again. */
+    @Override
+    public String resourceName() {
+        return dataSource;
     }
 
     @Override

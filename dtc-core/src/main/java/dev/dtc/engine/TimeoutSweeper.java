@@ -1,4 +1,4 @@
-package dev.dtc.tm;
+package dev.dtc.engine;
 
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -17,10 +17,10 @@ public final class TimeoutSweeper implements Runnable {
     /** How often the sweeper looks, in milliseconds. */
     public static final long PERIOD_MILLIS = 100;
 
-    private final ConcurrentMap<String, DtcTransaction> inFlight;
+    private final ConcurrentMap<String, ? extends Timed> inFlight;
     private final Executor executor;
 
-    public TimeoutSweeper(ConcurrentMap<String, DtcTransaction> inFlight, Executor executor) {
+    TimeoutSweeper(ConcurrentMap<String, ? extends Timed> inFlight, Executor executor) {
         this.inFlight = inFlight;
         this.executor = executor;
     }
@@ -28,7 +28,7 @@ public final class TimeoutSweeper implements Runnable {
     @Override
     public void run() {
         long now = System.nanoTime();
-        for (DtcTransaction tx : inFlight.values()) {
+        for (Timed tx : inFlight.values()) {
             if (tx.isOverdue(now)) {
                 try {
                     // rolling back calls the resources: not on the sweeper's own thread

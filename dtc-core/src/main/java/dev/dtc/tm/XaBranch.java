@@ -1,13 +1,16 @@
-package dev.dtc.twopc;
+package dev.dtc.tm;
 
+import dev.dtc.twopc.Branch;
+import dev.dtc.twopc.Vote;
 import dev.dtc.xid.DtcXid;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 
 /**
- * A branch on an enlisted {@link XAResource}. Besides the phase calls it tracks the association
- * of the resource with the branch ({@code start}/{@code end}), which decides the flags of the next
- * call: X/Open XA forbids, for example, {@code end} on a branch that is not associated.
+ * A branch on an {@link XAResource}: one enlisted in a JTA transaction, or one that recovery reaches through a
+ * resource's recovery connection. Besides the phase calls it tracks the association of the resource with the
+ * branch ({@code start}/{@code end}), which decides the flags of the next call: X/Open XA forbids, for example,
+ * {@code end} on a branch that is not associated.
  */
 public final class XaBranch implements Branch {
 
@@ -25,11 +28,16 @@ public final class XaBranch implements Branch {
 
     private final XAResource resource;
     private final DtcXid xid;
+    private final String resourceName;
     private volatile Association association;
 
-    public XaBranch(XAResource resource, DtcXid xid) {
+    /**
+     * @param resourceName the name of the recovery registration the resource belongs to; empty if unknown
+     */
+    public XaBranch(XAResource resource, DtcXid xid, String resourceName) {
         this.resource = resource;
         this.xid = xid;
+        this.resourceName = resourceName;
     }
 
     public XAResource resource() {
@@ -39,6 +47,11 @@ public final class XaBranch implements Branch {
     @Override
     public DtcXid xid() {
         return xid;
+    }
+
+    @Override
+    public String resourceName() {
+        return resourceName;
     }
 
     public Association association() {
