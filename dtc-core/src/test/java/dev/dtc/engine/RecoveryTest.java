@@ -156,10 +156,20 @@ class RecoveryTest {
                 assertThat(r.finished()).as("pass %d must not end the decision", i).isEmpty();
                 assertThat(r.pending()).containsExactly(txId);
             }
+            assertThat(dtc.recovery().pending()).singleElement().satisfies(p -> {
+                assertThat(p.txId()).isEqualTo(txId);
+                assertThat(p.missingResources()).containsExactly("b");
+                assertThat(p.unfinished()).singleElement().asString().endsWith("@b");
+                assertThat(p.heuristic()).isFalse();
+            });
+            // one warning for three passes: the same wait is repeated at most once a minute
+            assertThat(f.events).filteredOn(e -> e.type() == EventType.RECOVERY_PENDING).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("not registered for recovery: b"));
             dtc.recovery().register("b", () -> b);
             RecoveryReport r = dtc.recovery().scan();
             assertThat(r.committed()).hasSize(1);
             assertThat(r.finished()).containsExactly(txId);
+            assertThat(dtc.recovery().pending()).isEmpty();
         }
         assertThat(b.rolledBack).as("b's branch of a committed transaction").isEmpty();
         assertThat(b.committed).hasSize(1);
@@ -221,7 +231,7 @@ class RecoveryTest {
     }
 
     /** Commits a transaction over a and b in a service that is closed afterwards; returns its id. */
-    private static String commitAcross(EngineFixture f, InMemoryResource a, InMemoryResource b) throws Exception {
+    private static String commitAcross(EngineFixture f, javax.transaction.xa.XAResource a, javax.transaction.xa.XAResource b) throws Exception {
         try (TransactionService dtc = f.start()) {
             TransactionManager tm = dtc.transactionManager();
             tm.begin();
@@ -231,5 +241,65 @@ class RecoveryTest {
             tm.commit();
             return txId;
         }
+    }
+
+    /**
+     * A resource that does not name itself: its branch is committed through any registered resource that lists it,
+     * but only that can finish it, since no scan can prove it gone. Once it committed before the crash, the
+     * decision waits for an operator (listed as waiting for an unnamed resource) instead of ending on a guess.
+     */
+    @Test
+    void aBranchOfAnUnnamedResourceIsCommittedWhereverItIsListedButNeverAssumedFinished() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        javax.transaction.xa.XAResource unnamedB = unnamed(b);
+        b.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL);
+        };
+        String txId = commitAcross(f, a, unnamedB);
+        b.onCommit = x -> { };
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).recoveryResource("b-db", () -> b).build()) {
+            assertThat(b.committed).as("listed by the resource registered as b-db, so committed through it").hasSize(1);
+            assertThat(dtc.recovery().pending()).isEmpty();
+        }
+        assertThat(f.pendingInLog()).isEmpty();
+
+        // the same, but the unnamed branch committed before the crash (a's commit failed instead)
+        EngineFixture g = new EngineFixture(dir.resolve("second"));
+        InMemoryResource c = new InMemoryResource("c");
+        InMemoryResource d = new InMemoryResource("d");
+        d.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XAER_RMFAIL);
+        };
+        String tx2 = commitAcross(g, unnamed(c), d);
+        d.onCommit = x -> { };
+        try (TransactionService dtc = g.builder().recoveryResource("c", () -> c).recoveryResource("d", () -> d).build()) {
+            assertThat(d.committed).hasSize(1);
+            assertThat(dtc.recovery().pending()).singleElement().satisfies(p -> {
+                assertThat(p.txId()).isEqualTo(tx2);
+                assertThat(p.missingResources()).containsExactly("(unnamed)");
+                assertThat(p.unfinished()).singleElement().asString().endsWith("(unnamed resource)");
+            });
+        }
+    }
+
+    /** {@code r} as a resource that does not name itself (a raw XAResource). */
+    private static javax.transaction.xa.XAResource unnamed(InMemoryResource r) {
+        return (javax.transaction.xa.XAResource) java.lang.reflect.Proxy.newProxyInstance(
+                RecoveryTest.class.getClassLoader(), new Class<?>[] {javax.transaction.xa.XAResource.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("isSameRM")) {
+                        return args[0] == proxy;
+                    }
+                    if (m.getName().equals("toString")) {
+                        return "unnamed " + r;
+                    }
+                    try {
+                        return m.invoke(r, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

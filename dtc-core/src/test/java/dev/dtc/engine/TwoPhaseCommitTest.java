@@ -231,4 +231,82 @@ class TwoPhaseCommitTest {
         }
         assertThat(f.pendingInLog()).isEmpty();
     }
+
+    /**
+     * A resource that committed on its own while being rolled back breaks atomicity: its evidence goes to the log
+     * (a HEURISTIC record, forced before the resource is told to forget it) and to the operator's list, like every
+     * other heuristic, and it stays there across a restart.
+     */
+    @Test
+    void aHeuristicCommitAnsweredToRollbackIsLoggedBeforeItIsForgotten() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        a.onRollback = x -> {
+            throw InMemoryResource.xa(XAException.XA_HEURCOM);
+        };
+        b.onPrepare = x -> {
+            throw InMemoryResource.xa(XAException.XA_RBINTEGRITY); // b votes abort, so a is rolled back
+        };
+        String txId;
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            tm.getTransaction().enlistResource(b);
+            assertThatThrownBy(tm::commit).isInstanceOf(HeuristicMixedException.class)
+                    .hasMessageContaining("committed on its own");
+            assertThat(dtc.recovery().heuristics()).containsExactly(txId);
+            assertThat(a.callsSnapshot()).endsWith("rollback", "forget");
+        }
+        assertThat(f.pendingInLog().get(txId)).singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RecordType.HEURISTIC);
+            assertThat(new String(r.payload(), java.nio.charset.StandardCharsets.UTF_8)).contains("XA_HEURCOM").contains("@a");
+        });
+        try (TransactionService dtc = f.start()) {
+            assertThat(dtc.recovery().heuristics()).containsExactly(txId);
+            assertThat(dtc.recovery().pending()).singleElement().satisfies(p -> assertThat(p.heuristic()).isTrue());
+            assertThat(dtc.recovery().forgetHeuristic(txId)).isTrue();
+        }
+        assertThat(f.pendingInLog()).isEmpty();
+    }
+
+    @Test
+    void anApplicationRollbackAnsweredWithAHeuristicCommitReturnsNormallyButIsKeptForAnOperator() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        a.onRollback = x -> {
+            throw InMemoryResource.xa(XAException.XA_HEURCOM);
+        };
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            String txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            tm.rollback(); // rollback() cannot throw a heuristic exception
+            assertThat(dtc.recovery().heuristics()).containsExactly(txId);
+            assertThat(f.types(txId)).contains(EventType.HEURISTIC);
+        }
+        assertThat(f.pendingInLog()).hasSize(1);
+    }
+
+    @Test
+    void aHeuristicAnswerToAOnePhaseCommitIsKeptInTheLog() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        a.onCommit = x -> {
+            throw InMemoryResource.xa(XAException.XA_HEURMIX);
+        };
+        try (TransactionService dtc = f.start()) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            String txId = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(a);
+            assertThatThrownBy(tm::commit).isInstanceOf(HeuristicMixedException.class);
+            assertThat(dtc.recovery().heuristics()).containsExactly(txId);
+        }
+        assertThat(f.pendingInLog().values()).singleElement().satisfies(records ->
+                assertThat(records).extracting(LogRecord::type).containsExactly(RecordType.HEURISTIC));
+    }
 }
