@@ -52,4 +52,13 @@ public interface Recovery {
      * log (writes its end record). Returns false if no heuristic transaction has that id.
      */
     boolean forgetHeuristic(String txId);
+
+    /**
+     * For an operator: ends an open commit decision by hand, once every branch it lists as unfinished
+     * ({@link #pending()}) has been checked to be committed in its database; for example the branch
+     * of a resource that did not name itself, which committed before a crash. Recovery never does
+     * this on its own: ending a decision while one of its branches is still prepared lets presumed
+     * abort roll that branch back. Returns false if no open transaction has that id.
+     */
+    boolean endDecision(String txId);
 }

@@ -132,6 +132,15 @@ public final class RecoveryManager {
         return forgotten;
     }
 
+    /** An operator ends an open decision by hand (see {@code Recovery.endDecision}). */
+    public boolean endDecision(String txId) {
+        boolean ended = decisions.endByOperator(txId);
+        if (ended) {
+            LOG.warn("operator ended the open decision of {} by hand", txId);
+        }
+        return ended;
+    }
+
     /** Phase 2 handed a branch of {@code txId} over: run a pass now, and follow up until the transaction ends. */
     public void handedOver(String txId) {
         followUps.add(txId);

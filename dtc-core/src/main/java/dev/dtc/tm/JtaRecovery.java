@@ -49,4 +49,9 @@ public final class JtaRecovery implements Recovery {
     public boolean forgetHeuristic(String txId) {
         return recovery.forgetHeuristic(txId);
     }
+
+    @Override
+    public boolean endDecision(String txId) {
+        return recovery.endDecision(txId);
+    }
 }

@@ -297,6 +297,16 @@ public final class Decisions {
         return true;
     }
 
+    /** An operator checked the branches by hand: end the open transaction, heuristic or not. */
+    public boolean endByOperator(String txId) {
+        Decision d = open.get(txId);
+        if (d == null) {
+            return false;
+        }
+        end(d);
+        return true;
+    }
+
     public Decision get(String txId) {
         return open.get(txId);
     }

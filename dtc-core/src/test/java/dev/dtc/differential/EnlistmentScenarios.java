@@ -272,6 +272,28 @@ final class EnlistmentScenarios {
                             c.status();
                             c.commit();
                         }),
+                of("enlist-start-XA_RBROLLBACK",
+                        "a resource refuses to start its branch with XA_RBROLLBACK",
+                        """
+                        app  begin -> ok
+                        app  enlistResource(r1) -> true
+                        r1   start(tx1/b1, TMNOFLAGS) -> ok
+                        app  enlistResource(r2) -> false
+                        r2   start(tx1/b2, TMNOFLAGS) -> XAException(XA_RBROLLBACK)
+                        app  getStatus -> STATUS_MARKED_ROLLBACK
+                        app  commit -> RollbackException
+                        r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
+                        r1   rollback(tx1/b1) -> ok
+                        """,
+                        c -> {
+                            RecordingResource r1 = c.resource("r1");
+                            RecordingResource r2 = c.resource("r2").next(Op.START, Reply.fail(XAException.XA_RBROLLBACK));
+                            c.begin();
+                            c.enlist(r1);
+                            c.enlist(r2);
+                            c.status();
+                            c.commit();
+                        }),
                 of("enlist-after-commit",
                         "enlisting in a transaction that has committed throws IllegalStateException",
                         """

@@ -395,6 +395,60 @@ final class HeuristicScenarios {
                     c.status();
                     c.awaitNth("r2", "commit", 2, RETRY_WAIT);
                 }));
+        // the first of two prepared resources answers commit with XA_HEURRB, the second commits
+        all.add(of("commit-first-XA_HEURRB",
+                "the first resource answers its commit with XA_HEURRB; the second commits as decided",
+                """
+                app  begin -> ok
+                app  registerSynchronization(s1) -> ok
+                app  enlistResource(r1) -> true
+                r1   start(tx1/b1, TMNOFLAGS) -> ok
+                app  enlistResource(r2) -> true
+                r2   start(tx1/b2, TMNOFLAGS) -> ok
+                app  commit -> RollbackException
+                s1   beforeCompletion -> ok
+                r1   end(tx1/b1, TMSUCCESS) -> ok
+                r1   prepare(tx1/b1) -> XA_OK
+                r1   commit(tx1/b1) -> XAException(XA_HEURRB)
+                r1   forget(tx1/b1) -> ok
+                r2   end(tx1/b2, TMSUCCESS) -> ok
+                r2   prepare(tx1/b2) -> XA_OK
+                r2   rollback(tx1/b2) -> ok
+                s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                app  getStatus -> STATUS_NO_TRANSACTION
+                """,
+                c -> {
+                    RecordingResource r1 = c.resource("r1").next(Op.COMMIT, Reply.fail(XAException.XA_HEURRB));
+                    RecordingResource r2 = c.resource("r2");
+                    c.begin();
+                    c.register(c.sync("s1"));
+                    c.enlist(r1);
+                    c.enlist(r2);
+                    c.commit();
+                    c.status();
+                }));
+        // the only resource's end() fails when one-phase commit begins
+        all.add(of("one-phase-end-fails",
+                "the only resource fails end(TMSUCCESS) at commit: its branch can only roll back",
+                """
+                app  begin -> ok
+                app  registerSynchronization(s1) -> ok
+                app  enlistResource(r1) -> true
+                r1   start(tx1/b1, TMNOFLAGS) -> ok
+                app  commit -> RollbackException
+                s1   beforeCompletion -> ok
+                r1   end(tx1/b1, TMSUCCESS) -> XAException(XAER_RMERR)
+                s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                app  getStatus -> STATUS_NO_TRANSACTION
+                """,
+                c -> {
+                    RecordingResource r1 = c.resource("r1").next(Op.END, Reply.fail(XAException.XAER_RMERR));
+                    c.begin();
+                    c.register(c.sync("s1"));
+                    c.enlist(r1);
+                    c.commit();
+                    c.status();
+                }));
         return all;
     }
 

@@ -75,7 +75,7 @@ final class KnownDifferences {
                     "reports the commit, leaves the failed branch prepared for its periodic recovery manager "
                             + "(not running here; every 2 minutes by default)",
                     "reports the commit, then retries the branch's commit in the background (first after 100 "
-                            + "ms, with backoff) until it succeeds",
+                            + "ms, with backoff, at most 5 times; then recovery commits it through a fresh connection)",
                     "the decision is durable and the application is told the same thing; finishing the branch"
                             + " at once shortens the time it holds its locks; XA leaves the retry policy to the TM",
                     """
@@ -99,7 +99,7 @@ final class KnownDifferences {
                     """),
             new KnownDifference("commit-XA_RETRY-once", Kind.DTC_CHOICE,
                     "reports the commit, leaves the branch to its periodic recovery manager",
-                    "retries the commit in the background until it succeeds",
+                    "retries the commit in the background (at most 5 times, then through recovery)",
                     "XA_RETRY means 'try again later'; as for XAER_RMFAIL, the retry policy is the TM's",
                     """
                     app  begin -> ok
@@ -118,7 +118,7 @@ final class KnownDifferences {
                     """),
             new KnownDifference("rollback-XAER_RMFAIL-once", Kind.DTC_CHOICE,
                     "reports the rollback, leaves the failed branch to its periodic recovery manager",
-                    "retries the branch's rollback in the background until it succeeds",
+                    "retries the branch's rollback in the background (at most 5 times, then recovery rolls it back) until it succeeds",
                     "as for commit: the outcome is the same, the branch is released sooner",
                     """
                     app  begin -> ok
@@ -162,6 +162,92 @@ final class KnownDifferences {
                     s1   afterCompletion(STATUS_COMMITTED) -> ok
                     app  getStatus -> STATUS_NO_TRANSACTION
                     app  await(r2 commit #2) -> timed out
+                    """),
+            new KnownDifference("commit-first-XA_HEURRB", Kind.DTC_CHOICE,
+                    "commits one branch at a time; when the first answers XA_HEURRB it forgets it and rolls the second"
+                            + " back instead of committing it: RollbackException, afterCompletion(STATUS_ROLLEDBACK)",
+                    "commits both branches in parallel, as decided: the second commits, the first rolled back on its"
+                            + " own; a true mixed outcome, recorded and reported as HeuristicMixedException,"
+                            + " afterCompletion(STATUS_UNKNOWN)",
+                    "once the decision is commit, dtc carries it out everywhere at once (latency of the slowest"
+                            + " branch); rolling back the rest after a heuristic needs sequential commits, and"
+                            + " RollbackException would tell the caller nothing was committed although a resource"
+                            + " decided on its own; the heuristic is in the log either way",
+                    """
+                    app  begin -> ok
+                    app  registerSynchronization(s1) -> ok
+                    app  enlistResource(r1) -> true
+                    r1   start(tx1/b1, TMNOFLAGS) -> ok
+                    app  enlistResource(r2) -> true
+                    r2   start(tx1/b2, TMNOFLAGS) -> ok
+                    app  commit -> HeuristicMixedException
+                    s1   beforeCompletion -> ok
+                    r1   end(tx1/b1, TMSUCCESS) -> ok
+                    r1   prepare(tx1/b1) -> XA_OK
+                    r1   commit(tx1/b1) -> XAException(XA_HEURRB)
+                    r1   forget(tx1/b1) -> ok
+                    r2   end(tx1/b2, TMSUCCESS) -> ok
+                    r2   prepare(tx1/b2) -> XA_OK
+                    r2   commit(tx1/b2) -> ok
+                    s1   afterCompletion(STATUS_UNKNOWN) -> ok
+                    app  getStatus -> STATUS_NO_TRANSACTION
+                    """),
+            new KnownDifference("one-phase-end-fails", Kind.DTC_CHOICE,
+                    "when the only resource's end(TMSUCCESS) fails at commit, sends nothing more: RollbackException",
+                    "sends rollback to the branch after the failed end: RollbackException",
+                    "the failed end leaves the branch in a state only the resource knows; rollback is idempotent"
+                            + " (XAER_NOTA and XA_RB* mean already rolled back) and frees anything the resource still"
+                            + " holds for the branch, instead of leaving it to the resource's own timeout",
+                    """
+                    app  begin -> ok
+                    app  registerSynchronization(s1) -> ok
+                    app  enlistResource(r1) -> true
+                    r1   start(tx1/b1, TMNOFLAGS) -> ok
+                    app  commit -> RollbackException
+                    s1   beforeCompletion -> ok
+                    r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> XAException(XAER_RMERR)
+                    r1   rollback(tx1/b1) -> ok
+                    s1   afterCompletion(STATUS_ROLLEDBACK) -> ok
+                    app  getStatus -> STATUS_NO_TRANSACTION
+                    """),
+            new KnownDifference("rollback-fails-after-abort-vote", Kind.DTC_CHOICE,
+                    "after r2's abort vote, the rollback of r1 fails with XAER_RMFAIL: RollbackException, and r1 is"
+                            + " left prepared for its periodic recovery manager",
+                    "RollbackException as well; r1's rollback is retried in the background (at most 5 times, then"
+                            + " recovery rolls it back without waiting for its grace period)",
+                    "as for rollback-XAER_RMFAIL-once: the outcome is the same, r1 releases its locks sooner",
+                    """
+                    app  begin -> ok
+                    app  enlistResource(r1) -> true
+                    r1   start(tx1/b1, TMNOFLAGS) -> ok
+                    app  enlistResource(r2) -> true
+                    r2   start(tx1/b2, TMNOFLAGS) -> ok
+                    app  commit -> RollbackException
+                    r1   end(tx1/b1, TMSUCCESS) -> ok
+                    r1   prepare(tx1/b1) -> XA_OK
+                    r1   rollback(tx1/b1) -> XAException(XAER_RMFAIL)
+                    r2   end(tx1/b2, TMSUCCESS) -> ok
+                    r2   prepare(tx1/b2) -> XAException(XA_RBROLLBACK)
+                    app  getStatus -> STATUS_NO_TRANSACTION
+                    r1   rollback(tx1/b1) -> ok
+                    """),
+            new KnownDifference("enlist-start-XA_RBROLLBACK", Kind.DTC_CHOICE,
+                    "enlistResource returns false and marks the transaction rollback-only",
+                    "enlistResource throws RollbackException (the resource's XAException as its cause) and marks"
+                            + " the transaction rollback-only",
+                    "the javadoc of enlistResource keeps RollbackException for 'the transaction has been marked for"
+                            + " rollback only', which the refused start has just made it; the exception carries the"
+                            + " resource's reason; the commit rolls back on both managers",
+                    """
+                    app  begin -> ok
+                    app  enlistResource(r1) -> true
+                    r1   start(tx1/b1, TMNOFLAGS) -> ok
+                    app  enlistResource(r2) -> RollbackException
+                    r2   start(tx1/b2, TMNOFLAGS) -> XAException(XA_RBROLLBACK)
+                    app  getStatus -> STATUS_MARKED_ROLLBACK
+                    app  commit -> RollbackException
+                    r1   end(tx1/b1, TMSUCCESS or TMFAIL) -> ok
+                    r1   rollback(tx1/b1) -> ok
                     """),
             new KnownDifference("commit-XA_HEURCOM", Kind.DTC_CHOICE,
                     "reports the commit; never calls forget, so the resource keeps the heuristic branch for "
@@ -611,7 +697,8 @@ final class KnownDifferences {
                     """),
             new KnownDifference("rollback-XA_HEURCOM", Kind.DTC_CHOICE,
                     "rollback returns normally; no forget",
-                    "rollback returns normally; forget after recording the heuristic (audit event)",
+                    "rollback returns normally; forget after recording the heuristic (audit event, and a HEURISTIC record"
+                            + " forced to the log, which Recovery.heuristics() lists)",
                     "as for commit-XA_HEURCOM; rollback() cannot throw a heuristic exception, so both return "
                             + "normally",
                     """

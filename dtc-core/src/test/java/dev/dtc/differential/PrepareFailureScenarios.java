@@ -282,6 +282,33 @@ final class PrepareFailureScenarios {
                             && (e.operation().equals("commit") || e.operation().equals("rollback")));
                     c.status();
                 }));
+        all.add(of("rollback-fails-after-abort-vote",
+                "r2 votes abort; the rollback of r1, which voted commit, fails once with XAER_RMFAIL",
+                """
+                app  begin -> ok
+                app  enlistResource(r1) -> true
+                r1   start(tx1/b1, TMNOFLAGS) -> ok
+                app  enlistResource(r2) -> true
+                r2   start(tx1/b2, TMNOFLAGS) -> ok
+                app  commit -> RollbackException
+                r1   end(tx1/b1, TMSUCCESS) -> ok
+                r1   prepare(tx1/b1) -> XA_OK
+                r1   rollback(tx1/b1) -> XAException(XAER_RMFAIL)
+                r2   end(tx1/b2, TMSUCCESS) -> ok
+                r2   prepare(tx1/b2) -> XAException(XA_RBROLLBACK)
+                app  getStatus -> STATUS_NO_TRANSACTION
+                app  await(r1 rollback #2) -> timed out
+                """,
+                c -> {
+                    RecordingResource r1 = c.resource("r1").next(Op.ROLLBACK, Reply.fail(XAException.XAER_RMFAIL));
+                    RecordingResource r2 = c.resource("r2").next(Op.PREPARE, Reply.fail(XAException.XA_RBROLLBACK));
+                    c.begin();
+                    c.enlist(r1);
+                    c.enlist(r2);
+                    c.commit();
+                    c.status();
+                    c.awaitNth("r1", "rollback", 2, java.time.Duration.ofSeconds(10));
+                }));
         return all;
     }
 

@@ -281,7 +281,13 @@ class RecoveryTest {
                 assertThat(p.missingResources()).containsExactly("(unnamed)");
                 assertThat(p.unfinished()).singleElement().asString().endsWith("(unnamed resource)");
             });
+            // an operator checked that c's branch is committed, and ends the decision by hand
+            assertThat(c.committed).hasSize(1);
+            assertThat(dtc.recovery().endDecision("no-such-tx")).isFalse();
+            assertThat(dtc.recovery().endDecision(tx2)).isTrue();
+            assertThat(dtc.recovery().pending()).isEmpty();
         }
+        assertThat(g.pendingInLog()).isEmpty();
     }
 
     /** {@code r} as a resource that does not name itself (a raw XAResource). */

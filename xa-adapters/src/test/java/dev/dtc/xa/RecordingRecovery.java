@@ -30,6 +30,11 @@ final class RecordingRecovery implements Recovery {
     }
 
     @Override
+    public boolean endDecision(String txId) {
+        return false;
+    }
+
+    @Override
     public java.util.List<dev.dtc.PendingDecision> pending() {
         return java.util.List.of();
     }
