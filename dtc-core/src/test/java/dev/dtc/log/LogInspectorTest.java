@@ -45,7 +45,7 @@ class LogInspectorTest {
                 new DecisionPayload.Branch(xid("node-a/1/1", 2), "stock"),
                 new DecisionPayload.Branch(xid("node-a/1/1", 3), ""));
         LogRecord heuristic = LogRecord.heuristic("node-a/1/1",
-                "node-a/1/1:2 @stock XA_HEURRB rolled back on its own".getBytes(StandardCharsets.UTF_8));
+                "node-a/1/1:2 @stock on commit: XA_HEURRB".getBytes(StandardCharsets.UTF_8));
         try (DecisionLog log = DecisionLog.open(dir, ONE_MIB_SEGMENTS, "node-a")) {
             log.appendForced(decision);
             log.appendForced(decisionOf("node-a/1/2", new DecisionPayload.Branch(xid("node-a/1/2", 1), "orders")));
@@ -61,7 +61,7 @@ class LogInspectorTest {
                 "    branch node-a/1/1:1 @orders",
                 "    branch node-a/1/1:2 @stock",
                 "    branch node-a/1/1:3 (unnamed resource)",
-                "    heuristic: node-a/1/1:2 @stock XA_HEURRB rolled back on its own");
+                "    heuristic: node-a/1/1:2 @stock on commit: XA_HEURRB");
         assertThat(lines).as("the ended transaction").noneMatch(line -> line.contains("node-a/1/2"));
     }
 
