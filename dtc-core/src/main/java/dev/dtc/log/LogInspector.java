@@ -2,6 +2,7 @@ package dev.dtc.log;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,10 +16,11 @@ import java.util.zip.CRC32C;
  * Prints what a log directory holds, for an operator whose coordinator refused to start:
  * {@code java -cp dtc-core.jar dev.dtc.log.LogInspector <log-directory> [--records]}.
  *
- * <p>For each segment: its header, how many frames of each kind, where the intact frames end, and
- * for a damaged frame the records just before it and where the next intact frame starts. Then what
- * start-up would decide. It only reads (and takes no lock), so it can run beside a live coordinator,
- * though the newest segment may then change under it.
+ * <p>First the node the directory belongs to. For each segment: its header, how many frames of each
+ * kind, where the intact frames end, and for a damaged frame the records just before it and where the
+ * next intact frame starts. Then what start-up would decide, with each pending transaction's records:
+ * a decision's branches and the resource each lives in, a heuristic's text. It only reads (and takes
+ * no lock), so it can run beside a live coordinator, though the newest segment may then change under it.
  */
 public final class LogInspector {
 
@@ -49,6 +51,7 @@ public final class LogInspector {
     void inspect(Path dir) throws IOException {
         List<SegmentFile> segments = SegmentFile.list(dir);
         out.println("Decision log " + dir.toAbsolutePath() + ": " + segments.size() + " segment file(s)");
+        out.println("Node name: " + nodeName(dir));
         for (SegmentFile segment : segments) {
             inspect(segment);
         }
@@ -62,9 +65,47 @@ public final class LogInspector {
                     + scan.active().path().getFileName() + " will be cleared" : "")
                     + (scan.interruptedRoll() != null ? "; the interrupted segment "
                     + scan.interruptedRoll().path().getFileName() + " will be dropped" : ""));
-            pending.forEach((tx, records) -> out.println("  pending " + tx + ": " + records));
+            pending.forEach((tx, records) -> {
+                out.println("  pending " + tx + ": " + records);
+                records.forEach(this::printContent);
+            });
         } catch (LogCorruptedException e) {
             out.println("  refuses to start: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The node the directory belongs to, i.e. the nodeName its coordinator must start with. A damaged node file is
+     * reported here rather than ending the report.
+     */
+    private static String nodeName(Path dir) {
+        try {
+            String name = NodeIdentity.read(dir.resolve(NodeIdentity.FILE_NAME));
+            return name == null ? "not recorded (no " + NodeIdentity.FILE_NAME + " yet)" : name;
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    /**
+     * What a pending record says: a decision's branches with the resource each lives in (the resources recovery
+     * waits for), a heuristic's text. A payload that cannot be decoded is shown as such: this tool must not fail
+     * on the logs it exists to examine.
+     */
+    private void printContent(LogRecord record) {
+        if (record.type() == RecordType.HEURISTIC) {
+            out.println("    heuristic: " + new String(record.payload(), StandardCharsets.UTF_8));
+            return;
+        }
+        List<DecisionPayload.Branch> branches;
+        try {
+            branches = DecisionPayload.decode(record.payload());
+        } catch (IllegalArgumentException e) {
+            out.println("    decision payload of " + record.payload().length + " bytes cannot be decoded: " + e.getMessage());
+            return;
+        }
+        for (DecisionPayload.Branch b : branches) {
+            out.println("    branch " + b.xid() + (b.unnamed() ? " (unnamed resource)" : " @" + b.resourceName()));
         }
     }
 
