@@ -1,16 +1,16 @@
 package dev.dtc;
 
 import dev.dtc.audit.AuditListener;
-import dev.dtc.engine.Engine;
+import dev.dtc.internal.engine.Engine;
 import dev.dtc.log.DecisionLog;
 import dev.dtc.log.DecisionStore;
 import dev.dtc.log.LogConfig;
-import dev.dtc.tm.DtcSynchronizationRegistry;
-import dev.dtc.tm.DtcTransactionManager;
-import dev.dtc.tm.DtcUserTransaction;
-import dev.dtc.tm.JtaRecovery;
-import dev.dtc.tm.TmContext;
-import dev.dtc.xid.XidFactory;
+import dev.dtc.internal.tm.DtcSynchronizationRegistry;
+import dev.dtc.internal.tm.DtcTransactionManager;
+import dev.dtc.internal.tm.DtcUserTransaction;
+import dev.dtc.internal.tm.JtaRecovery;
+import dev.dtc.internal.tm.TmContext;
+import dev.dtc.internal.xid.XidFactory;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;

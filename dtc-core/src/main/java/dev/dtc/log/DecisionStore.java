@@ -48,7 +48,10 @@ public interface DecisionStore extends AutoCloseable {
     /** What to call this store in messages, e.g. {@code decision log /var/lib/dtc/node-1}. */
     String describe();
 
-    /** Makes what was appended durable and releases the store (for the next coordinator of this node). Idempotent. */
+    /**
+     * Makes what was appended durable and releases the store (for the next coordinator of this node). Idempotent.
+     * Appends after close throw IOException and change nothing.
+     */
     @Override
     void close() throws IOException;
 

@@ -11,7 +11,7 @@ import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import dev.dtc.NamedXAResource;
-import dev.dtc.xid.DtcXid;
+import dev.dtc.internal.xid.DtcXid;
 
 /**
  * An XAResource that keeps its branches in memory like a database would: prepared branches

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dtc.TransactionService;
 import dev.dtc.audit.EventType;
-import dev.dtc.tm.DtcTransaction;
-import dev.dtc.twopc.Retrier;
+import dev.dtc.internal.tm.DtcTransaction;
+import dev.dtc.internal.twopc.Retrier;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.time.Duration;

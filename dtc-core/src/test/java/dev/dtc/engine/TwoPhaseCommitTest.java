@@ -7,7 +7,7 @@ import dev.dtc.TransactionService;
 import dev.dtc.audit.EventType;
 import dev.dtc.log.LogRecord;
 import dev.dtc.log.RecordType;
-import dev.dtc.tm.DtcTransaction;
+import dev.dtc.internal.tm.DtcTransaction;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;

@@ -1,6 +1,6 @@
 package dev.dtc.log;
 
-import dev.dtc.xid.DtcXid;
+import dev.dtc.internal.xid.DtcXid;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;

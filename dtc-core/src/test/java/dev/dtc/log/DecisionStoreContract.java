@@ -253,6 +253,21 @@ abstract class DecisionStoreContract {
         }
     }
 
+    @Test
+    void appendsAfterCloseAreRefusedAndChangeNothing() throws IOException {
+        DecisionStore store = open(NODE);
+        store.appendForced(decision("tx-1"));
+        store.close();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.appendForced(decision("tx-2")))
+                .isInstanceOf(IOException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.append(LogRecord.end("tx-1")))
+                .isInstanceOf(IOException.class);
+        try (DecisionStore again = reopen(NODE)) {
+            assertThat(again.pendingAtOpen().keySet()).containsExactly("tx-1");
+        }
+    }
+
     @FunctionalInterface
     private interface Append {
         void run(int thread, int index) throws IOException;

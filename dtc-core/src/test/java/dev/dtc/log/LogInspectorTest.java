@@ -1,6 +1,6 @@
 package dev.dtc.log;
 
-import dev.dtc.xid.DtcXid;
+import dev.dtc.internal.xid.DtcXid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,0 +1,228 @@
+package dev.dtc.internal.engine;
+
+import dev.dtc.internal.audit.Audit;
+import dev.dtc.audit.AuditListener;
+import dev.dtc.log.DecisionStore;
+import dev.dtc.internal.recovery.RecoveryManager;
+import dev.dtc.internal.twopc.Committer;
+import dev.dtc.internal.twopc.Coordinator;
+import dev.dtc.internal.twopc.Decisions;
+import dev.dtc.internal.twopc.Retrier;
+import dev.dtc.internal.twopc.Rollbacker;
+import dev.dtc.internal.xid.XidFactory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two-phase-commit engine of one coordinator, built in one place: its decision store, the Xid factory, the
+ * coordinator and its phase engines, the retrier, recovery, the transactions in flight and the timeout sweeper,
+ * with the threads they run on. Every face (the JTA transaction manager today, the HTTP coordinator next) runs on
+ * an engine; a face adds how its callers begin, enlist and complete, nothing of the protocol.
+ *
+ * <p>One node name, one running engine: a second engine with the same name in this JVM is refused (two
+ * coordinators with one identity roll back each other's prepared branches), and the store refuses a node name
+ * other than its own.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    /** Node names of the engines running in this JVM: deliberately static, as the identity is the process's. */
+    private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
+
+    /**
+     * What an engine needs besides its store; checked by the face that builds it.
+     *
+     * @param recoveryInterval {@link Duration#ZERO} for no periodic passes
+     */
+    public record Settings(String nodeName, Duration retryInitial, Duration retryMax, Duration recoveryInterval,
+                           Duration recoveryGrace, List<AuditListener> listeners) {
+        public Settings {
+            listeners = List.copyOf(listeners);
+        }
+    }
+
+    private final String nodeName;
+    private final DecisionStore store;
+    private final Audit audit;
+    private final XidFactory xids;
+    private final Decisions decisions;
+    private final Coordinator coordinator;
+    private final RecoveryManager recovery;
+    private final ConcurrentMap<String, Timed> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService phaseExecutor;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledThreadPoolExecutor background;
+    private volatile boolean closed;
+
+    private Engine(Settings s, DecisionStore store) {
+        this.nodeName = s.nodeName();
+        this.store = store;
+        this.audit = new Audit();
+        s.listeners().forEach(audit::addListener);
+        this.xids = new XidFactory(nodeName, System.currentTimeMillis());
+        this.decisions = new Decisions(store, audit);
+        decisions.loadFromStore(); // before any thread starts: a record it cannot read stops the start cleanly
+        // A ForkJoinPool, not a thread per task: its workers spin briefly before parking, so the
+        // three hand-offs of a two-branch transaction (two prepares, one commit) cost a few
+        // microseconds each. Calls to participants run as managed blocks (BlockingCall), so a
+        // slow database makes the pool add workers instead of starving other transactions.
+        // Measured with no-op resources at 64 threads: 87 µs of CPU per transaction, against
+        // 130 µs with a cached thread pool.
+        this.phaseExecutor = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                phaseWorkers("dtc-" + nodeName + "-phase-"), null, true);
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + nodeName + "-timer"));
+        this.background = new ScheduledThreadPoolExecutor(2, daemonThreads("dtc-" + nodeName + "-recovery"));
+        Retrier retrier = new Retrier(background, audit, s.retryInitial(), s.retryMax());
+        Committer committer = new Committer(phaseExecutor, audit, decisions, retrier);
+        Rollbacker rollbacker = new Rollbacker(phaseExecutor, audit, decisions, retrier);
+        this.coordinator = new Coordinator(phaseExecutor, audit, decisions, committer, rollbacker);
+        this.recovery = new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
+                s.recoveryGrace(), background);
+        decisions.onHandOver(recovery::handedOver);
+        rollbacker.onLeftToRecovery(recovery::abandonedRollback);
+        timer.scheduleWithFixedDelay(new TimeoutSweeper(inFlight, phaseExecutor),
+                TimeoutSweeper.PERIOD_MILLIS, TimeoutSweeper.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        if (decisions.size() > 0) {
+            LOG.info("node {}: {} transactions in the {} are not finished; recovery will complete them",
+                    nodeName, decisions.size(), store.describe());
+        }
+        if (!s.recoveryInterval().isZero()) {
+            long ms = s.recoveryInterval().toMillis();
+            background.scheduleWithFixedDelay(this::periodicRecovery, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Claims the node name in this JVM, opens its store and starts the engine.
+     *
+     * @throws IllegalStateException if an engine with this node name runs in this JVM
+     * @throws IOException           if the store cannot be opened (the message says what to fix)
+     */
+    public static Engine start(Settings settings, DecisionStore.Opener opener) throws IOException {
+        String node = settings.nodeName();
+        if (!RUNNING.add(node)) {
+            throw new IllegalStateException("a coordinator named '" + node + "' is already running in this JVM;"
+                    + " a node name identifies one coordinator: close the other TransactionService first, or give"
+                    + " this one another nodeName (two coordinators with one name roll back each other's prepared"
+                    + " branches)");
+        }
+        DecisionStore store = null;
+        try {
+            store = opener.open(node);
+            if (store == null) {
+                throw new IOException("the decision store opener returned null for node " + node);
+            }
+            return new Engine(settings, store);
+        } catch (IOException | RuntimeException | Error e) {
+            if (store != null) {
+                try {
+                    store.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            RUNNING.remove(node);
+            throw e;
+        }
+    }
+
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public Audit audit() {
+        return audit;
+    }
+
+    public XidFactory xids() {
+        return xids;
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    public Decisions decisions() {
+        return decisions;
+    }
+
+    public RecoveryManager recovery() {
+        return recovery;
+    }
+
+    /**
+     * The transactions begun and not yet completed, by id: recovery leaves their branches alone, the sweeper
+     * times them out. A face adds a transaction when it begins and removes it once its decision is registered.
+     */
+    public ConcurrentMap<String, Timed> inFlight() {
+        return inFlight;
+    }
+
+    private void periodicRecovery() {
+        try {
+            recovery.scan();
+        } catch (RuntimeException e) {
+            LOG.warn("periodic recovery pass failed", e);
+        }
+    }
+
+    /**
+     * Stops recovery, retries and the sweeper, and closes the store. Decided transactions whose branches are not
+     * all acknowledged stay in the store; the next engine of this node finishes them.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            background.shutdownNow();
+            timer.shutdownNow();
+            phaseExecutor.shutdown();
+            try {
+                phaseExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                store.close();
+            } catch (IOException e) {
+                LOG.warn("closing the {} failed", store.describe(), e);
+            }
+        } finally {
+            RUNNING.remove(nodeName);
+        }
+    }
+
+    private static ForkJoinPool.ForkJoinWorkerThreadFactory phaseWorkers(String prefix) {
+        return pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setDaemon(true);
+            t.setName(prefix + t.getPoolIndex());
+            return t;
+        };
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
