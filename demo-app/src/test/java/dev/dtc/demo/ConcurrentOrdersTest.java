@@ -77,7 +77,8 @@ class ConcurrentOrdersTest {
                     placed.stream().mapToLong(p -> p.outcome().took().toMillis()).max().orElse(0));
             customers.shutdown();
             running.set(false);
-            sampler.join();
+            sampler.join(60_000);
+            assertThat(sampler.isAlive()).as("the stock sampler stopped").isFalse();
 
             // every connection went back to its pool: none is held by a transaction that did not finish
             for (PoolStats stats : session.dataSources().stats().values()) {

@@ -42,7 +42,7 @@ class ConcurrentTransactionsTest {
                 }));
             }
             for (Future<?> fu : futures) {
-                fu.get();
+                fu.get(2, java.util.concurrent.TimeUnit.MINUTES); // a lost wake-up fails the test instead of hanging it
             }
             pool.shutdown();
             assertThat(dtc.transactionsInFlight()).isZero();
@@ -87,7 +87,7 @@ class ConcurrentTransactionsTest {
                 }));
             }
             for (Future<?> fu : futures) {
-                fu.get();
+                fu.get(2, java.util.concurrent.TimeUnit.MINUTES); // a lost wake-up fails the test instead of hanging it
             }
             pool.shutdown();
             assertThat(dtc.transactionsInFlight()).isZero();

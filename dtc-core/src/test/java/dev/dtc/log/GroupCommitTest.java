@@ -112,7 +112,9 @@ class GroupCommitTest {
             CountDownLatch someWritten = new CountDownLatch(100);
             Thread breaker = new Thread(() -> {
                 try {
-                    someWritten.await();
+                    if (!someWritten.await(2, TimeUnit.MINUTES)) {
+                        throw new AssertionError("the writers never wrote 100 records");
+                    }
                     closeActiveSegmentBehindTheLogsBack(log);
                 } catch (Exception e) {
                     failures.add(e);
@@ -130,7 +132,8 @@ class GroupCommitTest {
                     failures.add(e);
                 }
             });
-            breaker.join();
+            breaker.join(TimeUnit.MINUTES.toMillis(2));
+            assertThat(breaker.isAlive()).as("the breaker thread ended").isFalse();
         } finally {
             log.close();
         }

@@ -209,7 +209,7 @@ class TwoDatabaseTransactionTest {
                 }));
             }
             for (Future<?> f : fs) {
-                f.get();
+                f.get(5, java.util.concurrent.TimeUnit.MINUTES); // a lost wake-up fails the test instead of hanging it
             }
         } finally {
             pool.shutdown();

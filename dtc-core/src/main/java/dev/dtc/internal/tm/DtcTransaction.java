@@ -2,6 +2,7 @@ package dev.dtc.internal.tm;
 
 import dev.dtc.audit.EventType;
 import dev.dtc.internal.engine.Timed;
+import dev.dtc.internal.tm.TxState.Phase;
 import dev.dtc.internal.twopc.Coordinator;
 import dev.dtc.internal.twopc.Failure;
 import dev.dtc.internal.twopc.Outcome;
@@ -15,7 +16,6 @@ import jakarta.transaction.Transaction;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -29,21 +29,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: one {@link ReentrantLock} per transaction orders enlistment, completion and timeout; it is
  * never a global lock, so transactions never wait for each other. {@code getStatus()} and
- * {@code setRollbackOnly()} do not take it (a slow prepare must not block them): the phase and the status live
- * in one atomic word, and every change of it is one compare-and-set, so a {@code setRollbackOnly()} either lands
- * before completion decides its way (and the transaction rolls back) or fails with IllegalStateException; it can
- * never return normally while the transaction commits, nor overwrite a final status.
+ * {@code setRollbackOnly()} do not take it (a slow prepare must not block them): phase and status are one
+ * atomic word ({@link TxState}), so a {@code setRollbackOnly()} either lands before completion decides its way
+ * (and the transaction rolls back) or fails with IllegalStateException; it can never return normally while the
+ * transaction commits, nor overwrite a final status.
  */
 public final class DtcTransaction implements Transaction, Timed {
     private static final Logger LOG = LoggerFactory.getLogger(DtcTransaction.class);
 
-    /** Where the transaction is in its life, finer than the JTA status. */
-    private enum Phase { ACTIVE, BEFORE_COMPLETION, COMPLETING, DONE }
-
     /** What began completion. */
     private enum Ending { COMMIT, ROLLBACK, TIMEOUT }
-
-    private static final Phase[] PHASES = Phase.values();
 
     private final String txId;
     private final TmContext ctx;
@@ -53,8 +48,7 @@ public final class DtcTransaction implements Transaction, Timed {
     private final Enlistment enlistment;
     private final Synchronizations syncs;
     private final Map<Object, Object> resources = new HashMap<>();
-    /** Phase (high bits) and JTA status (low byte). */
-    private final AtomicInteger state = new AtomicInteger(pack(Phase.ACTIVE, Status.STATUS_ACTIVE));
+    private final TxState state = new TxState();
     private volatile Ending ending;
     private volatile boolean timedOut;
     private volatile Throwable rollbackCause;
@@ -79,7 +73,7 @@ public final class DtcTransaction implements Transaction, Timed {
 
     @Override
     public int getStatus() {
-        return status(state.get());
+        return state.status();
     }
 
     DtcTransactionManager manager() {
@@ -87,60 +81,7 @@ public final class DtcTransaction implements Transaction, Timed {
     }
 
     boolean isDone() {
-        return phase(state.get()) == Phase.DONE;
-    }
-
-    // ---------------------------------------------------------------- state word
-
-    private static int pack(Phase phase, int status) {
-        return phase.ordinal() << 8 | status;
-    }
-
-    private static Phase phase(int state) {
-        return PHASES[state >>> 8];
-    }
-
-    private static int status(int state) {
-        return state & 0xFF;
-    }
-
-    private Phase phase() {
-        return phase(state.get());
-    }
-
-    /**
-     * Marks the transaction rollback-only if it may still be marked. Lock-free: it races only with
-     * {@link #enterCompleting()}, and exactly one of the two compare-and-sets wins.
-     *
-     * @return false if completion has begun another way (or is over), so the mark came too late
-     */
-    private boolean mark() {
-        while (true) {
-            int s = state.get();
-            Phase p = phase(s);
-            int st = status(s);
-            if (p == Phase.DONE || p == Phase.COMPLETING) {
-                return p == Phase.COMPLETING && st == Status.STATUS_MARKED_ROLLBACK;
-            }
-            if (st == Status.STATUS_MARKED_ROLLBACK || state.compareAndSet(s, pack(p, Status.STATUS_MARKED_ROLLBACK))) {
-                return true;
-            }
-        }
-    }
-
-    /** Completion starts, under the lock: from now on marks fail. Returns true if the transaction was marked. */
-    private boolean enterCompleting() {
-        while (true) {
-            int s = state.get();
-            if (state.compareAndSet(s, pack(Phase.COMPLETING, status(s)))) {
-                return status(s) == Status.STATUS_MARKED_ROLLBACK;
-            }
-        }
-    }
-
-    /** A status change by the completing thread (phase COMPLETING, where nobody else writes the word). */
-    private void completingStatus(int status) {
-        state.set(pack(Phase.COMPLETING, status));
+        return state.phase() == Phase.DONE;
     }
 
     // ---------------------------------------------------------------- completion
@@ -151,7 +92,7 @@ public final class DtcTransaction implements Transaction, Timed {
         lock.lock();
         boolean began = false;
         try {
-            Phase p = phase();
+            Phase p = state.phase();
             if (p == Phase.DONE && ending == Ending.TIMEOUT) {
                 throw rollbackException("transaction " + txId + " timed out and was rolled back");
             }
@@ -169,17 +110,16 @@ public final class DtcTransaction implements Transaction, Timed {
             if (System.nanoTime() - deadlineNanos > 0 && getStatus() == Status.STATUS_ACTIVE) {
                 markTimedOut();
             }
-            if (state.compareAndSet(pack(Phase.ACTIVE, Status.STATUS_ACTIVE),
-                    pack(Phase.BEFORE_COMPLETION, Status.STATUS_ACTIVE))) {
+            if (state.beginBeforeCompletion()) {
                 syncs.beforeCompletion(() -> getStatus() == Status.STATUS_ACTIVE, this::failedBeforeCompletion);
             }
-            if (enterCompleting()) {
+            if (state.enterCompleting()) {
                 rollbackBranches(timedOut ? "transaction timed out" : "transaction was marked rollback-only");
                 throw rollbackException(timedOut ? "transaction " + txId + " timed out and was rolled back"
                         : "transaction " + txId + " was marked rollback-only and was rolled back");
             }
             if (!enlistment.endForCompletion(e -> rollbackCause = e)) {
-                completingStatus(Status.STATUS_MARKED_ROLLBACK);
+                state.completing(Status.STATUS_MARKED_ROLLBACK);
                 rollbackBranches("a resource failed to end its branch");
                 throw rollbackException("transaction " + txId + " rolled back: a resource failed to end its branch");
             }
@@ -217,7 +157,7 @@ public final class DtcTransaction implements Transaction, Timed {
     }
 
     private void done(int status) {
-        completingStatus(status);
+        state.completing(status);
         syncs.afterCompletion(status);
     }
 
@@ -225,7 +165,7 @@ public final class DtcTransaction implements Transaction, Timed {
     public void rollback() throws IllegalStateException, SystemException {
         lock.lock();
         try {
-            Phase p = phase();
+            Phase p = state.phase();
             if (p == Phase.DONE && (ending == Ending.TIMEOUT || ending == Ending.ROLLBACK)) {
                 tm.disassociateIfCurrent(this);
                 return; // already rolled back (by the timeout, or through this object): what the caller wanted
@@ -234,7 +174,7 @@ public final class DtcTransaction implements Transaction, Timed {
                 throw new IllegalStateException("transaction " + txId + " is already completing or completed");
             }
             ending = Ending.ROLLBACK;
-            enterCompleting();
+            state.enterCompleting();
             try {
                 rollbackBranches("application rollback");
             } finally {
@@ -247,14 +187,14 @@ public final class DtcTransaction implements Transaction, Timed {
 
     @Override
     public void setRollbackOnly() throws IllegalStateException {
-        if (!mark()) {
+        if (!state.mark()) {
             throw new IllegalStateException("transaction " + txId + " is completing or completed: too late to mark it rollback-only");
         }
     }
 
     @Override
     public boolean isOverdue(long nowNanos) {
-        return phase() == Phase.ACTIVE && nowNanos - deadlineNanos > 0;
+        return state.phase() == Phase.ACTIVE && nowNanos - deadlineNanos > 0;
     }
 
     /**
@@ -263,7 +203,7 @@ public final class DtcTransaction implements Transaction, Timed {
      */
     @Override
     public void timeout() {
-        if (phase() != Phase.ACTIVE) {
+        if (state.phase() != Phase.ACTIVE) {
             return;
         }
         if (!lock.tryLock()) {
@@ -272,14 +212,14 @@ public final class DtcTransaction implements Transaction, Timed {
             return;
         }
         try {
-            if (phase() != Phase.ACTIVE) {
+            if (state.phase() != Phase.ACTIVE) {
                 return;
             }
             ending = Ending.TIMEOUT;
             if (!timedOut) {
                 markTimedOut();
             }
-            enterCompleting();
+            state.enterCompleting();
             try {
                 rollbackBranches("transaction timed out");
             } finally {
@@ -294,7 +234,7 @@ public final class DtcTransaction implements Transaction, Timed {
 
     /** The coordinator moved on: what {@code getStatus()} says while it works. */
     private void enterPhase(Coordinator.Phase p) {
-        completingStatus(switch (p) {
+        state.completing(switch (p) {
             case PREPARING -> Status.STATUS_PREPARING;
             case COMMITTING -> Status.STATUS_COMMITTING;
             case ROLLING_BACK -> Status.STATUS_ROLLING_BACK;
@@ -303,17 +243,17 @@ public final class DtcTransaction implements Transaction, Timed {
 
     private void markTimedOut() {
         timedOut = true;
-        mark();
+        state.mark();
         ctx.audit().emit(EventType.TIMEOUT, txId);
     }
 
     private void failedBeforeCompletion(Throwable e) {
         rollbackCause = e;
-        mark();
+        state.mark();
     }
 
     private void rollbackBranches(String reason) throws SystemException {
-        completingStatus(Status.STATUS_ROLLING_BACK);
+        state.completing(Status.STATUS_ROLLING_BACK);
         enlistment.endBeforeRollback();
         Outcome o = ctx.coordinator().rollback(txId, enlistment.branches(), reason);
         done(Status.STATUS_ROLLEDBACK);
@@ -331,11 +271,9 @@ public final class DtcTransaction implements Transaction, Timed {
     }
 
     private void finish() {
-        int s = state.get();
-        if (phase(s) == Phase.DONE) {
+        if (!state.finish()) {
             return;
         }
-        state.set(pack(Phase.DONE, status(s)));
         if (!decisionInDoubt) {
             ctx.inFlight().remove(txId, this);
         }
@@ -363,22 +301,10 @@ public final class DtcTransaction implements Transaction, Timed {
         }
         lock.lock();
         try {
-            requireAcceptsWork("register a synchronization");
+            state.requireAcceptsWork(txId, "register a synchronization");
             syncs.add(sync, interposed);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Under the lock: a marked transaction refuses new work with RollbackException, one that is over with ISE. */
-    private void requireAcceptsWork(String what) throws RollbackException {
-        int s = state.get();
-        Phase p = phase(s);
-        if (status(s) == Status.STATUS_MARKED_ROLLBACK && p == Phase.ACTIVE) {
-            throw new RollbackException("transaction " + txId + " is marked rollback-only");
-        }
-        if (status(s) != Status.STATUS_ACTIVE || (p != Phase.ACTIVE && p != Phase.BEFORE_COMPLETION)) {
-            throw new IllegalStateException("transaction " + txId + " is not active: cannot " + what);
         }
     }
 
@@ -391,13 +317,13 @@ public final class DtcTransaction implements Transaction, Timed {
         }
         lock.lock();
         try {
-            requireAcceptsWork("enlist");
+            state.requireAcceptsWork(txId, "enlist");
             try {
                 return enlistment.enlist(xaRes);
             } catch (XAException e) {
                 // Fail safe: the resource's work is not in the transaction, so the rest must not commit as if
                 // the unit of work were whole, even if the caller swallows the exception.
-                mark();
+                state.mark();
                 rollbackCause = e;
                 if (Failure.of(e) == Failure.ROLLED_BACK) {
                     throw (RollbackException) new RollbackException("resource refused to start its branch: "
@@ -406,7 +332,7 @@ public final class DtcTransaction implements Transaction, Timed {
                 throw (SystemException) new SystemException("resource failed to start a branch of " + txId
                         + " (the transaction is now rollback-only): " + Failure.describe(e)).initCause(e);
             } catch (IllegalArgumentException e) {
-                mark();
+                state.mark();
                 throw (SystemException) new SystemException("cannot enlist " + xaRes + " in " + txId + ": "
                         + e.getMessage()).initCause(e);
             }
@@ -422,7 +348,7 @@ public final class DtcTransaction implements Transaction, Timed {
         }
         lock.lock();
         try {
-            Phase p = phase();
+            Phase p = state.phase();
             if (p != Phase.ACTIVE && p != Phase.BEFORE_COMPLETION) {
                 throw new IllegalStateException("transaction " + txId + " is not active: cannot delist");
             }
@@ -430,7 +356,7 @@ public final class DtcTransaction implements Transaction, Timed {
             try {
                 delisted = enlistment.delist(xaRes, flag);
             } catch (XAException e) {
-                mark();
+                state.mark();
                 rollbackCause = e;
                 if (Failure.of(e) == Failure.ROLLED_BACK) {
                     return true;
@@ -439,7 +365,7 @@ public final class DtcTransaction implements Transaction, Timed {
                         + ": XA code " + e.errorCode).initCause(e);
             }
             if (delisted && flag == XAResource.TMFAIL) {
-                mark();
+                state.mark();
             }
             return delisted;
         } finally {
