@@ -1,10 +1,12 @@
 package dev.dtc.log;
 
-import dev.dtc.internal.xid.DtcXid;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import javax.transaction.xa.Xid;
 
 /**
  * The payload of a DECISION record: the branches that voted commit, each with the name of the resource it lives
@@ -25,8 +27,11 @@ import java.util.List;
  */
 public final class DecisionPayload {
 
-    /** One branch of a decided transaction. */
-    public record Branch(DtcXid xid, String resourceName) {
+    /**
+     * One branch of a decided transaction. Two branches are equal when their Xids have the same format id, global
+     * transaction id and branch qualifier, whatever Xid class carries them.
+     */
+    public record Branch(Xid xid, String resourceName) {
         public Branch {
             if (xid == null || resourceName == null) {
                 throw new IllegalArgumentException("a decided branch needs an Xid and a resource name (\"\" if unnamed)");
@@ -36,6 +41,47 @@ public final class DecisionPayload {
         /** True if the resource was not named when the branch was enlisted (or the record predates names). */
         public boolean unnamed() {
             return resourceName.isEmpty();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Branch b && resourceName.equals(b.resourceName) && xid.getFormatId() == b.xid.getFormatId()
+                    && Arrays.equals(xid.getGlobalTransactionId(), b.xid.getGlobalTransactionId())
+                    && Arrays.equals(xid.getBranchQualifier(), b.xid.getBranchQualifier());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(xid.getFormatId(), Arrays.hashCode(xid.getGlobalTransactionId()),
+                    Arrays.hashCode(xid.getBranchQualifier()), resourceName);
+        }
+
+        @Override
+        public String toString() {
+            return xid + (unnamed() ? " (unnamed resource)" : " @" + resourceName);
+        }
+    }
+
+    /** An Xid as read from a payload; shown as {@code gtrid:bqual}, as dtc's own Xids are. */
+    private record StoredXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
+        @Override
+        public int getFormatId() {
+            return formatId;
+        }
+
+        @Override
+        public byte[] getGlobalTransactionId() {
+            return gtrid.clone();
+        }
+
+        @Override
+        public byte[] getBranchQualifier() {
+            return bqual.clone();
+        }
+
+        @Override
+        public String toString() {
+            return new String(gtrid, StandardCharsets.ISO_8859_1) + ":" + new String(bqual, StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -105,7 +151,7 @@ public final class DecisionPayload {
                     buf.get(r);
                     name = new String(r, StandardCharsets.UTF_8);
                 }
-                branches.add(new Branch(new DtcXid(format, g, q), name));
+                branches.add(new Branch(new StoredXid(format, g, q), name));
             }
             if (buf.hasRemaining()) {
                 throw new IllegalArgumentException("DECISION payload has " + buf.remaining() + " bytes after its "

@@ -170,7 +170,7 @@ public final class Decisions {
                 if (r.type() == RecordType.DECISION) {
                     commit = true;
                     for (DecisionPayload.Branch b : decode(e.getKey(), r)) {
-                        branches.add(new DecidedBranch(b.xid(), b.resourceName(), true));
+                        branches.add(new DecidedBranch(DtcXid.of(b.xid()), b.resourceName(), true));
                     }
                 } else if (r.type() == RecordType.HEURISTIC) {
                     heuristic = true;
