@@ -77,6 +77,51 @@ class DeadConnectionInPhaseTwoTest {
         runWithOneSessionKilledBeforeCommit(id, false);
     }
 
+    /**
+     * The same through the pooled data sources, as applications use them: the pooled PostgreSQL session is killed
+     * once its branch is prepared (a third branch's prepare waits for that and kills it). The connection is
+     * evicted, and recovery commits the branch through the data source's own registration.
+     */
+    @Test
+    void aPooledPostgresSessionKilledAfterPrepareIsCommittedByRecoveryAndNeverPooledAgain() throws Exception {
+        String id = "dead-pool-" + UUID.randomUUID();
+        try (TransactionalDataSource orders = XaDataSources.postgres(dtc, dbs.pg.jdbcUrl(OrderDatabases.DB),
+                dbs.pg.user(), dbs.pg.password(), PoolSettings.builder().name("orders").maxSize(2).build());
+             TransactionalDataSource stock = XaDataSources.mysql(dtc, dbs.my.jdbcUrl(OrderDatabases.DB),
+                     dbs.my.user(), dbs.my.password(), PoolSettings.builder().name("stock").maxSize(2).build())) {
+            TransactionManager tm = dtc.transactionManager();
+            tm.begin();
+            long pgPid;
+            try (Connection o = orders.getConnection(); Connection st = stock.getConnection()) {
+                insert(o, "INSERT INTO orders (id, amount) VALUES (?, 10)", id);
+                insert(st, "INSERT INTO stock (id, qty) VALUES (?, 1)", id);
+                pgPid = scalar(o, "SELECT pg_backend_pid()");
+            }
+            // votes commit once PostgreSQL's branch is prepared, after killing the session that holds it
+            tm.getTransaction().enlistResource(new KillerVote(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !dbs.pgPrepared(NODE).isEmpty());
+                kill(dbs.pg, "SELECT pg_terminate_backend(" + pgPid + ")");
+            }));
+            tm.commit(); // decided: committed for the caller
+
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    dbs.orderExists(id) && dbs.stockExists(id) && dbs.pgPrepared(NODE).isEmpty()
+                            && dbs.myPrepared(NODE).isEmpty());
+            assertThat(events).anyMatch(e -> e.type() == EventType.HANDED_TO_RECOVERY);
+            assertThat(events).anyMatch(e -> e.type() == EventType.RECOVERY_COMMIT);
+            assertThat(events).noneMatch(e -> e.type() == EventType.HEURISTIC);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.stats().active() == 0);
+            assertThat(orders.stats().flushed()).as("the dead connection was closed, not pooled").isGreaterThanOrEqualTo(1);
+            // and the pool works on
+            tm.begin();
+            try (Connection o = orders.getConnection()) {
+                insert(o, "INSERT INTO orders (id, amount) VALUES (?, 11)", id + "-next");
+            }
+            tm.commit();
+            assertThat(dbs.orderExists(id + "-next")).isTrue();
+        }
+    }
+
     private void runWithOneSessionKilledBeforeCommit(String id, boolean killPostgres) throws Exception {
         XAConnection pg = dbs.pgXa().getXAConnection();
         XAConnection my = dbs.myXa().getXAConnection();
@@ -147,6 +192,61 @@ class DeadConnectionInPhaseTwoTest {
             c.close();
         } catch (SQLException | RuntimeException ignored) {
             // the killed one is dead already
+        }
+    }
+
+    /** A third participant that does no work: its prepare runs {@code onPrepare}, then it votes commit. */
+    private static final class KillerVote implements javax.transaction.xa.XAResource {
+        private final Runnable onPrepare;
+
+        KillerVote(Runnable onPrepare) {
+            this.onPrepare = onPrepare;
+        }
+
+        @Override
+        public int prepare(javax.transaction.xa.Xid xid) {
+            onPrepare.run();
+            return XA_OK;
+        }
+
+        @Override
+        public void start(javax.transaction.xa.Xid xid, int flags) {
+        }
+
+        @Override
+        public void end(javax.transaction.xa.Xid xid, int flags) {
+        }
+
+        @Override
+        public void commit(javax.transaction.xa.Xid xid, boolean onePhase) {
+        }
+
+        @Override
+        public void rollback(javax.transaction.xa.Xid xid) {
+        }
+
+        @Override
+        public void forget(javax.transaction.xa.Xid xid) {
+        }
+
+        @Override
+        public javax.transaction.xa.Xid[] recover(int flag) {
+            return new javax.transaction.xa.Xid[0];
+        }
+
+        @Override
+        public boolean isSameRM(javax.transaction.xa.XAResource other) {
+            return other == this;
+        }
+
+        @Override
+        public int getTransactionTimeout() {
+            return 0;
+        }
+
+        @Override
+        public boolean setTransactionTimeout(int seconds) {
+            return false;
         }
     }
 }
