@@ -308,4 +308,37 @@ class RecoveryTest {
                     }
                 });
     }
+
+    /**
+     * A decision written by the release before resource names (payload version 1): its branches are unnamed, so
+     * recovery commits each through the resource that lists it, and the decision ends once all are committed.
+     */
+    @Test
+    void aDecisionOfTheReleaseBeforeResourceNamesIsFinishedThroughTheResourcesThatListIt() throws Exception {
+        EngineFixture f = new EngineFixture(dir);
+        InMemoryResource a = new InMemoryResource("a");
+        InMemoryResource b = new InMemoryResource("b");
+        String txId = "test-node/1/1";
+        DtcXid xa = new XidFactory("test-node", 1).branch(txId, 1);
+        DtcXid xb = new XidFactory("test-node", 1).branch(txId, 2);
+        a.prepared.add(xa);
+        b.prepared.add(xb);
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(64);
+        v1.put((byte) 1).putShort((short) 2);
+        for (DtcXid x : java.util.List.of(xa, xb)) {
+            byte[] g = x.getGlobalTransactionId();
+            byte[] q = x.getBranchQualifier();
+            v1.putInt(x.getFormatId()).put((byte) g.length).put(g).put((byte) q.length).put(q);
+        }
+        try (dev.dtc.log.DecisionLog log = dev.dtc.log.DecisionLog.open(dir, dev.dtc.log.LogConfig.defaults())) {
+            log.appendForced(dev.dtc.log.LogRecord.decision(txId, java.util.Arrays.copyOf(v1.array(), v1.position())));
+        }
+
+        try (TransactionService dtc = f.builder().recoveryResource("a", () -> a).recoveryResource("b", () -> b).build()) {
+            assertThat(a.committed).containsExactly(xa);
+            assertThat(b.committed).containsExactly(xb);
+            assertThat(dtc.recovery().pending()).isEmpty();
+        }
+        assertThat(f.pendingInLog()).isEmpty();
+    }
 }

@@ -28,4 +28,24 @@ class DecisionPayloadTest {
         assertThat(DecisionPayload.encode(branches)).isEqualTo(documented);
         assertThat(DecisionPayload.decode(documented)).containsExactlyElementsOf(branches);
     }
+
+    @Test
+    void aVersionOnePayloadOfAnEarlierReleaseReadsAsUnnamedBranches() {
+        byte[] v1 = HexFormat.ofDelimiter(" ").parseHex("01 00 02 64 74 63 31 06 6E 31 2F 31 2F 37 01 31"
+                + " 64 74 63 31 06 6E 31 2F 31 2F 37 01 32");
+
+        assertThat(DecisionPayload.decode(v1)).containsExactly(
+                new DecisionPayload.Branch(xid("n1/1/7", "1"), ""),
+                new DecisionPayload.Branch(xid("n1/1/7", "2"), ""));
+        assertThat(DecisionPayload.decode(v1)).allMatch(DecisionPayload.Branch::unnamed);
+    }
+
+    @Test
+    void aPayloadOfANewerVersionOrCutShortIsRefusedSayingWhy() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecisionPayload.decode(new byte[] {3, 0, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3")
+                .hasMessageContaining("newer release");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DecisionPayload.decode(new byte[] {2, 0, 1, 0x64}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cut short");
+    }
 }

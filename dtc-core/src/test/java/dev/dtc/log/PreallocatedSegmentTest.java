@@ -218,7 +218,7 @@ class PreallocatedSegmentTest {
     }
 
     @Test
-    void aVersionOneLogIsReadItsTornTailCutAndAppendsContinueInAVersionTwoSegment() throws IOException {
+    void aVersionOneLogIsReadItsTornTailCutAndAppendsContinueInASegmentOfTheCurrentVersion() throws IOException {
         // Format 1 had no zero fill: a release before preallocation wrote this.
         byte[] torn = Arrays.copyOf(SegmentImages.segment(3).record(decision("tx-c")).bytes(), 40);
         byte[] old = SegmentImages.segment(3, (short) 1).checkpoint(0).record(decision("tx-a"))
@@ -235,6 +235,27 @@ class PreallocatedSegmentTest {
         assertThat(LogFormat.version(Files.readAllBytes(current))).isEqualTo(LogFormat.VERSION);
         try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
             assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-b", "tx-d");
+        }
+    }
+
+    @Test
+    void aVersionTwoLogIsReadAndAppendsContinueInAVersionThreeSegment() throws IOException {
+        // Format 2: preallocated like 3, written by the release before DECISION payloads named resources. A
+        // release that reads only up to 2 must never find a version 3 payload in a segment it accepts, so the
+        // active version 2 segment is not appended to: start-up rolls at once.
+        byte[] old = SegmentImages.segment(5, (short) 2).checkpoint(0).record(decision("tx-a"))
+                .record(decision("tx-b")).record(LogRecord.end("tx-a")).zeros(4000).bytes();
+        Files.write(dir.resolve("dtc-00000005.log"), old);
+
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-b");
+            assertThat(TestLogs.segmentFiles(dir)).containsExactly(dir.resolve("dtc-00000006.log"));
+            log.appendForced(decision("tx-c"));
+        }
+        Path current = TestLogs.onlySegment(dir);
+        assertThat(LogFormat.version(Files.readAllBytes(current))).isEqualTo((short) 3).isEqualTo(LogFormat.VERSION);
+        try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+            assertThat(log.pendingAtOpen().keySet()).containsExactly("tx-b", "tx-c");
         }
     }
 
