@@ -105,7 +105,7 @@ public final class LogInspector {
             return;
         }
         for (DecisionPayload.Branch b : branches) {
-            out.println("    branch " + b.xid() + (b.unnamed() ? " (unnamed resource)" : " @" + b.resourceName()));
+            out.println("    branch " + b);
         }
     }
 

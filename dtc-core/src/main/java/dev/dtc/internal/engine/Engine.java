@@ -155,10 +155,6 @@ public final class Engine implements AutoCloseable {
         return coordinator;
     }
 
-    public Decisions decisions() {
-        return decisions;
-    }
-
     public RecoveryManager recovery() {
         return recovery;
     }

@@ -110,7 +110,8 @@ public final class RecoveryManager {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a resource name must not be blank");
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+        // a char is at most 3 UTF-8 bytes, so short names (every enlistment checks one) need no encoding
+        if (name.length() > 85 && name.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new IllegalArgumentException("resource name '" + name.substring(0, 40) + "...' is longer than 255"
                     + " bytes; it is written into every commit decision, so keep it short");
         }

@@ -20,7 +20,12 @@ public final class Answers {
         /** Recovery, for a branch that the resource's {@code recover()} listed in this pass. */
         RECOVERY_LISTED,
         /** Recovery, for a branch of the resource being scanned that its {@code recover()} did not list. */
-        RECOVERY_UNLISTED
+        RECOVERY_UNLISTED;
+
+        /** Recovery's call, rather than phase 2's. */
+        public boolean byRecovery() {
+            return this == RECOVERY_LISTED || this == RECOVERY_UNLISTED;
+        }
     }
 
     /** What to do next. */
@@ -67,10 +72,10 @@ public final class Answers {
             };
             case ROLLED_BACK, HEURISTIC_ROLLBACK -> Verdict.HEURISTIC_ROLLBACK;
             case HEURISTIC_MIXED, HEURISTIC_HAZARD -> Verdict.HEURISTIC_MIXED;
-            case UNAVAILABLE -> attempt == Attempt.FIRST || attempt == Attempt.RETRY ? Verdict.RETRY : Verdict.NOT_FINISHED;
+            case UNAVAILABLE -> attempt.byRecovery() ? Verdict.NOT_FINISHED : Verdict.RETRY;
             // The resource refused, and repeating the call on the same object will not change its mind; pgjdbc
             // answers this way on a session the server ended. Recovery tries through a fresh connection.
-            default -> attempt == Attempt.FIRST || attempt == Attempt.RETRY ? Verdict.TO_RECOVERY : Verdict.NOT_FINISHED;
+            default -> attempt.byRecovery() ? Verdict.NOT_FINISHED : Verdict.TO_RECOVERY;
         };
     }
 
@@ -89,8 +94,8 @@ public final class Answers {
             // Rolled back already; to recovery, a listed branch unknown to this session is still held by another.
             case UNKNOWN_BRANCH -> attempt == Attempt.RECOVERY_LISTED ? Verdict.NOT_FINISHED : Verdict.DONE;
             case HEURISTIC_COMMIT, HEURISTIC_MIXED, HEURISTIC_HAZARD -> Verdict.HEURISTIC_MIXED;
-            case UNAVAILABLE -> attempt == Attempt.FIRST || attempt == Attempt.RETRY ? Verdict.RETRY : Verdict.NOT_FINISHED;
-            default -> attempt == Attempt.FIRST || attempt == Attempt.RETRY ? Verdict.TO_RECOVERY : Verdict.NOT_FINISHED;
+            case UNAVAILABLE -> attempt.byRecovery() ? Verdict.NOT_FINISHED : Verdict.RETRY;
+            default -> attempt.byRecovery() ? Verdict.NOT_FINISHED : Verdict.TO_RECOVERY;
         };
     }
 }

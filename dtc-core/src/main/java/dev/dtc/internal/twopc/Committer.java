@@ -81,8 +81,7 @@ public final class Committer {
         String txId = d.txId();
         switch (v) {
             case DONE -> {
-                boolean recovery = attempt == Attempt.RECOVERY_LISTED || attempt == Attempt.RECOVERY_UNLISTED;
-                audit.emit(recovery ? EventType.RECOVERY_COMMIT : EventType.COMMITTED, txId, b.xid(),
+                audit.emit(attempt.byRecovery() ? EventType.RECOVERY_COMMIT : EventType.COMMITTED, txId, b.xid(),
                         doneDetail(failure, attempt, b));
                 if (failure == Failure.HEURISTIC_COMMIT) {
                     b.forgetQuietly();

@@ -115,10 +115,6 @@ public final class Decisions {
             return heuristic;
         }
 
-        public Collection<DecidedBranch> branches() {
-            return branches.values();
-        }
-
         public DecidedBranch branch(DtcXid xid) {
             return branches.get(xid);
         }

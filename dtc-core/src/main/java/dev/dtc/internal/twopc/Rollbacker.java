@@ -75,7 +75,7 @@ public final class Rollbacker {
             code = e instanceof XAException xa ? Failure.codeName(xa.errorCode) : e.toString();
         }
         Verdict v = Answers.toRollback(failure, attempt);
-        boolean recovery = attempt == Attempt.RECOVERY_LISTED || attempt == Attempt.RECOVERY_UNLISTED;
+        boolean recovery = attempt.byRecovery();
         switch (v) {
             case DONE -> {
                 String what = recovery ? "no commit decision; resource " + b.resourceName() : null;
