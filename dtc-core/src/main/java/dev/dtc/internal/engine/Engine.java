@@ -151,6 +151,11 @@ public final class Engine implements AutoCloseable {
         return xids;
     }
 
+    /** The open decisions, in step with the store: a face reads the state of a decided transaction here. */
+    public Decisions decisions() {
+        return decisions;
+    }
+
     public Coordinator coordinator() {
         return coordinator;
     }

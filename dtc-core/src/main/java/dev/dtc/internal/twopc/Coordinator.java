@@ -51,10 +51,20 @@ public final class Coordinator {
      * @param onPhase       told when phase 1 starts and when phase 2 starts, and which way
      */
     public Outcome commit(String txId, List<? extends Branch> branches, long deadlineNanos, Consumer<Phase> onPhase) {
+        return commit(txId, branches, deadlineNanos, true, onPhase);
+    }
+
+    /**
+     * As {@link #commit(String, List, long, Consumer)}; with {@code onePhaseAllowed} false a single branch goes
+     * through both phases and a logged decision too. The HTTP face wants that: it answers "what was the outcome
+     * of T?" from its log, and a one-phase commit leaves nothing there to answer from.
+     */
+    public Outcome commit(String txId, List<? extends Branch> branches, long deadlineNanos, boolean onePhaseAllowed,
+                          Consumer<Phase> onPhase) {
         if (branches.isEmpty()) {
             return Outcome.COMMITTED;
         }
-        if (branches.size() == 1) {
+        if (branches.size() == 1 && onePhaseAllowed) {
             // One-phase commit: with a single resource there is nobody to agree with, so no
             // prepare and no log write; the resource decides alone.
             onPhase.accept(Phase.COMMITTING);

@@ -145,6 +145,7 @@ public final class Decisions {
     private final Audit audit;
     private final Map<String, Decision> open = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHandOver = txId -> { };
+    private volatile Consumer<String> beforeEnd = txId -> { };
 
     public Decisions(DecisionStore store, Audit audit) {
         this.store = store;
@@ -154,6 +155,16 @@ public final class Decisions {
     /** Told the transaction id each time a branch is handed to recovery, so that a recovery pass can run soon. */
     public void onHandOver(Consumer<String> c) {
         this.onHandOver = c;
+    }
+
+    /**
+     * Told the transaction id of a commit decision just before its END record is written, on the thread that
+     * ends it; the END waits until it returns. A face that must still answer for the outcome after the log has
+     * forgotten it (the HTTP coordinator keeps outcomes for a retention period) makes its own record durable
+     * here. Not called for an operator's end of a heuristic or stuck decision.
+     */
+    public void beforeEnd(Consumer<String> c) {
+        this.beforeEnd = c;
     }
 
     /** Loads what the store held at start-up; every branch belongs to recovery. */
@@ -218,6 +229,13 @@ public final class Decisions {
         }
         b.finished = true;
         endIfFinished(d);
+    }
+
+    /** Whether the branch {@code xid} of the open decision of {@code txId} is known finished; null if either is not open. */
+    public Boolean finished(String txId, DtcXid xid) {
+        Decision d = open.get(txId);
+        DecidedBranch b = d == null ? null : d.branches.get(xid);
+        return b == null ? null : b.finished;
     }
 
     /**
@@ -329,6 +347,18 @@ public final class Decisions {
             if (!b.finished) {
                 return;
             }
+        }
+        if (d.ended.get()) {
+            return;
+        }
+        try {
+            beforeEnd.accept(d.txId);
+        } catch (RuntimeException e) {
+            // The decision stays open (in the log too), so nothing is lost: the next start drives its branches
+            // again, they answer "already done", and the end is tried once more.
+            LOG.warn("could not record the outcome of {} before ending its decision; it stays open until the next"
+                    + " start", d.txId, e);
+            return;
         }
         end(d);
     }

@@ -16,6 +16,10 @@ import javax.transaction.xa.Xid;
  * </ul>
  * The branch qualifier is the 1-based index of the branch in its transaction. Everything is
  * ASCII and at most 64 bytes, as X/Open XA requires.
+ *
+ * <p>The HTTP face puts ids in URL paths, where '/' would split them, so it takes
+ * {@link #newUrlSafeTransactionId()}: the same three parts joined by '~' (an unreserved URL character that no
+ * node name contains). Both forms are this node's, and share one counter.
  */
 public final class XidFactory {
 
@@ -24,8 +28,10 @@ public final class XidFactory {
 
     private final String nodeName;
     private final String prefix;
+    private final String urlSafePrefix;
     private final String boot;
     private final String bootPrefix;
+    private final String urlSafeBootPrefix;
     private final AtomicLong counter = new AtomicLong();
 
     public XidFactory(String nodeName, long bootMillis) {
@@ -36,6 +42,8 @@ public final class XidFactory {
         this.prefix = nodeName + "/";
         this.boot = Long.toString(bootMillis, 36);
         this.bootPrefix = prefix + boot + "/";
+        this.urlSafePrefix = nodeName + "~";
+        this.urlSafeBootPrefix = urlSafePrefix + boot + "~";
     }
 
     public String nodeName() {
@@ -45,6 +53,11 @@ public final class XidFactory {
     /** A new, unique global transaction id. */
     public String newTransactionId() {
         return bootPrefix + Long.toString(counter.incrementAndGet(), 36);
+    }
+
+    /** A new, unique global transaction id that needs no escaping in a URL path: {@code <node>~<boot>~<counter>}. */
+    public String newUrlSafeTransactionId() {
+        return urlSafeBootPrefix + Long.toString(counter.incrementAndGet(), 36);
     }
 
     /** The Xid of branch {@code index} (1-based) of transaction {@code txId}. */
@@ -58,11 +71,16 @@ public final class XidFactory {
         if (xid.getFormatId() != DtcXid.FORMAT_ID) {
             return false;
         }
-        return DtcXid.of(xid).gtridText().startsWith(prefix);
+        String gtrid = DtcXid.of(xid).gtridText();
+        return gtrid.startsWith(prefix) || gtrid.startsWith(urlSafePrefix);
     }
 
     /** True if the Xid was made by this very process (it may be in flight). */
     public boolean isThisProcess(Xid xid) {
-        return isOurs(xid) && DtcXid.of(xid).gtridText().startsWith(bootPrefix);
+        if (xid.getFormatId() != DtcXid.FORMAT_ID) {
+            return false;
+        }
+        String gtrid = DtcXid.of(xid).gtridText();
+        return gtrid.startsWith(bootPrefix) || gtrid.startsWith(urlSafeBootPrefix);
     }
 }
