@@ -119,6 +119,11 @@ public final class Decisions {
             return branches.get(xid);
         }
 
+        /** Every branch, in decision order. */
+        public Collection<DecidedBranch> branches() {
+            return branches.values();
+        }
+
         /** Branches not yet known finished. */
         public List<DecidedBranch> unfinished() {
             List<DecidedBranch> out = new ArrayList<>(branches.size());

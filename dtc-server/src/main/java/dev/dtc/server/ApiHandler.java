@@ -1,0 +1,275 @@
+package dev.dtc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API on Jetty's core handler (no servlet layer: three routes do not need one, and every request skips
+ * its cost): {@code GET /health}, {@code POST /v1/transactions}, {@code GET /v1/transactions/{id}}. Every
+ * {@code /v1} request needs the bearer token; a request refused (401, 400, 404, 405, 409, 503) changes nothing.
+ */
+final class ApiHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    static final Pattern TX_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+    private static final String TRANSACTIONS = "/v1/transactions";
+
+    private final ObjectMapper json;
+    private final byte[] expectedAuthorization;
+    private final int maxBodyBytes;
+    private final int maxParticipants;
+    private final String nodeName;
+    private volatile RemoteCoordinator coordinator; // null while the engine opens its log
+    private volatile OutcomeHistory history;
+    private volatile boolean recovered;
+
+    ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
+        this.json = json;
+        this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxParticipants = maxParticipants;
+        this.nodeName = nodeName;
+    }
+
+    void ready(RemoteCoordinator c, OutcomeHistory h) {
+        this.history = h;
+        this.coordinator = c;
+    }
+
+    void recovered() {
+        this.recovered = true;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        try {
+            if (path.equals("/health")) {
+                if (!method.equals("GET")) {
+                    return send(response, callback, 405, error("use GET /health"));
+                }
+                return health(response, callback);
+            }
+            if (!path.equals(TRANSACTIONS) && !path.startsWith(TRANSACTIONS + "/")) {
+                return send(response, callback, 404, error("no such resource: " + path + "; the API is under "
+                        + TRANSACTIONS + " (see docs/http-api.md)"));
+            }
+            if (!authorized(request)) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"dtc\"");
+                return send(response, callback, 401, error("missing or wrong bearer token: send the header"
+                        + " 'Authorization: Bearer <token>' with the token this coordinator was started with"));
+            }
+            RemoteCoordinator c = coordinator;
+            if (c == null) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                return send(response, callback, 503, error("the coordinator is starting: it is reading its decision"
+                        + " log; ask again shortly"));
+            }
+            if (path.equals(TRANSACTIONS)) {
+                if (!method.equals("POST")) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                    return send(response, callback, 405, error("use POST " + TRANSACTIONS + " to run a transaction"));
+                }
+                return begin(c, request, response, callback);
+            }
+            String id = path.substring(TRANSACTIONS.length() + 1);
+            if (!method.equals("GET")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET");
+                return send(response, callback, 405, error("use GET " + TRANSACTIONS + "/{id} to read a transaction"));
+            }
+            if (!TX_ID.matcher(id).matches()) {
+                return send(response, callback, 400, error("'" + truncate(id) + "' is not a transaction id (1 to 64"
+                        + " characters of A-Z a-z 0-9 . _ ~ -)"));
+            }
+            ObjectNode view = c.view(id);
+            return view != null ? send(response, callback, 200, view) : send(response, callback, 404, c.unknown(id));
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", method, path, e);
+            return send(response, callback, 500, error("internal error: " + e));
+        }
+    }
+
+    private boolean health(Response response, Callback callback) {
+        ObjectNode o = json.createObjectNode();
+        o.put("node", nodeName);
+        if (coordinator == null || !recovered) {
+            o.put("status", "STARTING");
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return send(response, callback, 503, o);
+        }
+        o.put("status", "UP");
+        return send(response, callback, 200, o);
+    }
+
+    private boolean begin(RemoteCoordinator c, Request request, Response response, Callback callback) {
+        String key = request.getHeaders().get("Idempotency-Key");
+        if (key != null && !KEY.matcher(key).matches()) {
+            return send(response, callback, 400, error("the Idempotency-Key header must be 1 to 200 printable ASCII"
+                    + " characters without spaces"));
+        }
+        byte[] body;
+        try {
+            body = readBody(request);
+        } catch (TooLarge e) {
+            return send(response, callback, 400, error("the body is larger than " + maxBodyBytes + " bytes"
+                    + " (--max-body-bytes); send smaller payloads"));
+        } catch (IOException e) {
+            return send(response, callback, 400, error("could not read the body: " + e.getMessage()));
+        }
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (IOException e) {
+            return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
+        }
+        TransactionRequest req;
+        try {
+            req = TransactionRequest.parse(tree, maxParticipants);
+        } catch (TransactionRequest.Invalid e) {
+            return send(response, callback, 400, error(e.getMessage()));
+        }
+        RemoteTransaction t = c.create(req);
+        StringBuilder accepted = new StringBuilder("accepted: ").append(req.participants().size())
+                .append(" participant(s), timeout ").append(req.timeoutMs()).append(" ms");
+        if (key != null) {
+            String hash = sha256(tree);
+            OutcomeHistory.Accepted prior = history.claim(key, hash, t.id());
+            if (prior != null) {
+                return replay(c, key, hash, prior, req, response, callback);
+            }
+            try {
+                history.accept(key, hash, t.id()).get();
+            } catch (InterruptedException | ExecutionException e) {
+                history.release(key, t.id());
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return send(response, callback, 503, error("could not record the Idempotency-Key durably: " + e
+                        + "; nothing was started, retry"));
+            }
+            accepted.append(", Idempotency-Key ").append(key);
+        }
+        c.run(t, req, accepted.toString());
+        ObjectNode answer = c.answerOf(t);
+        if (t.outcome() == RemoteTransaction.Outcome.IN_PROGRESS) {
+            answer.put("error", "the outcome is not known yet: " + t.reason() + "; ask GET " + TRANSACTIONS + "/"
+                    + t.id() + " later");
+            return send(response, callback, 500, answer);
+        }
+        return send(response, callback, 200, answer);
+    }
+
+    /** A request with an Idempotency-Key seen before: the first request's transaction, never a second one. */
+    private boolean replay(RemoteCoordinator c, String key, String hash, OutcomeHistory.Accepted prior,
+                           TransactionRequest req, Response response, Callback callback) {
+        if (!prior.hash().equals(hash)) {
+            return send(response, callback, 409, error("Idempotency-Key '" + key + "' was used for transaction "
+                    + prior.id() + " with a different body; use a new key for a new transaction"));
+        }
+        RemoteTransaction running = c.running(prior.id());
+        if (running != null) {
+            try {
+                running.whenAnswered().get(req.timeoutMs() + 30_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // answer with what is known now
+            }
+        }
+        ObjectNode view = c.view(prior.id());
+        if (view == null) {
+            view = c.unknown(prior.id());
+            view.remove("error");
+        }
+        view.put("replayed", true);
+        return send(response, callback, 200, view);
+    }
+
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super(null, null);
+        }
+    }
+
+    private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw new TooLarge();
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes(maxBodyBytes + 1);
+            if (b.length > maxBodyBytes) {
+                throw new TooLarge();
+            }
+            return b;
+        }
+    }
+
+    private boolean authorized(Request request) {
+        String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        // constant time: the comparison must not tell an attacker how much of a guess was right
+        return h != null && MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+    }
+
+    private String sha256(JsonNode tree) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(d.digest(json.writeValueAsBytes(tree)));
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode error(String message) {
+        ObjectNode o = json.createObjectNode();
+        o.put("error", message);
+        return o;
+    }
+
+    private boolean send(Response response, Callback callback, int status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            bytes = "{\"error\":\"could not encode the answer\"}".getBytes(StandardCharsets.UTF_8);
+            status = 500;
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+        return true;
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

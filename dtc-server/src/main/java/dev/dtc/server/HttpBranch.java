@@ -1,0 +1,210 @@
+package dev.dtc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dtc.internal.twopc.Branch;
+import dev.dtc.internal.twopc.Vote;
+import dev.dtc.internal.xid.DtcXid;
+import java.io.IOException;
+import java.time.Duration;
+import javax.transaction.xa.XAException;
+
+/**
+ * A participant service reached over HTTP, as the engine sees it: one more kind of {@link Branch}. Its calls are
+ * {@code POST {url}/prepare|commit|rollback}; what they answer is turned into the X/Open codes the engine reads:
+ * <ul>
+ *   <li>a COMMIT or READ_ONLY vote is the vote;</li>
+ *   <li>an ABORT vote is XA_RBROLLBACK with the participant's reason (it rolled back its own work, so it is
+ *       not sent rollback);</li>
+ *   <li>no answer, a refused connection, a non-2xx status or a body that is not a vote is XAER_RMFAIL: the
+ *       participant may have prepared, so it is sent rollback;</li>
+ *   <li>on commit and rollback any 2xx acknowledges; anything else is XAER_RMFAIL, which the engine retries and
+ *       then hands to recovery.</li>
+ * </ul>
+ * It also keeps what the transaction's answer reports for this participant: its vote, the reason, and whether
+ * it acknowledged phase 2.
+ */
+final class HttpBranch implements Branch {
+
+    /** How a participant's vote counted, as the API reports it. */
+    enum ReportedVote { COMMIT, ABORT, READ_ONLY, NO_ANSWER }
+
+    private final String txId;
+    private final DtcXid xid;
+    private final ParticipantAddress address;
+    private final ParticipantCalls calls;
+    private final ObjectMapper json;
+    private final HttpRecoverySource source;
+    private volatile JsonNode payload;
+    private volatile long deadlineNanos = Long.MAX_VALUE;
+    private volatile ReportedVote vote;
+    private volatile String reason;
+    private volatile boolean acknowledged;
+
+    HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
+               ObjectMapper json, HttpRecoverySource source) {
+        this.txId = txId;
+        this.xid = xid;
+        this.address = address;
+        this.payload = payload;
+        this.calls = calls;
+        this.json = json;
+        this.source = source;
+    }
+
+    void deadline(long nanos) {
+        this.deadlineNanos = nanos;
+    }
+
+    ParticipantAddress address() {
+        return address;
+    }
+
+    ReportedVote vote() {
+        return vote;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    boolean acknowledged() {
+        return acknowledged;
+    }
+
+    @Override
+    public DtcXid xid() {
+        return xid;
+    }
+
+    @Override
+    public String resourceName() {
+        return address.resourceName();
+    }
+
+    @Override
+    public Vote prepare() throws XAException {
+        ObjectNode body = json.createObjectNode();
+        body.put("transactionId", txId);
+        body.set("payload", payload);
+        payload = null; // sent: the transaction's answer does not repeat it, so let it go
+        Duration left = deadlineNanos == Long.MAX_VALUE ? calls.phaseTwoTimeout()
+                : Duration.ofNanos(deadlineNanos - System.nanoTime());
+        ParticipantCalls.Reply r = calls.post(address, "prepare", bytes(body), left);
+        if (!r.answered()) {
+            return fail(ReportedVote.NO_ANSWER, r.failure());
+        }
+        if (!r.ok()) {
+            return fail(ReportedVote.ABORT, "answered prepare with HTTP " + r.status() + snippet(r.body()));
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(r.body());
+        } catch (IOException e) {
+            answer = null;
+        }
+        JsonNode v = answer == null ? null : answer.get("vote");
+        String why = answer != null && answer.hasNonNull("reason") ? answer.get("reason").asText() : null;
+        if (v != null && v.isTextual()) {
+            switch (v.asText()) {
+                case "COMMIT" -> {
+                    record(ReportedVote.COMMIT, why);
+                    return Vote.COMMIT;
+                }
+                case "READ_ONLY" -> {
+                    record(ReportedVote.READ_ONLY, why);
+                    acknowledged = true; // nothing to finish
+                    return Vote.READ_ONLY;
+                }
+                case "ABORT" -> {
+                    record(ReportedVote.ABORT, why == null ? "voted abort" : why);
+                    acknowledged = true; // it rolled back its own work
+                    XAException e = new XAException(why == null ? "voted abort" : why);
+                    e.errorCode = XAException.XA_RBROLLBACK;
+                    throw e;
+                }
+                default -> { }
+            }
+        }
+        return fail(ReportedVote.ABORT, "answered prepare with something that is not a vote" + snippet(r.body()));
+    }
+
+    private Vote fail(ReportedVote counted, String why) throws XAException {
+        record(counted, why);
+        XAException e = new XAException(why);
+        e.errorCode = XAException.XAER_RMFAIL;
+        throw e;
+    }
+
+    private void record(ReportedVote v, String why) {
+        // the first answer counts: a late prepare after the deadline does not change a NO_ANSWER already reported
+        if (vote == null) {
+            reason = why;
+            vote = v;
+        }
+    }
+
+    /** The deadline passed before prepare answered: the vote counted as none. */
+    void noAnswerByDeadline(String why) {
+        record(ReportedVote.NO_ANSWER, why);
+    }
+
+    @Override
+    public void commit(boolean onePhase) throws XAException {
+        finish("commit");
+    }
+
+    @Override
+    public void rollback() throws XAException {
+        try {
+            finish("rollback");
+            source.rolledBack(xid);
+        } catch (XAException e) {
+            // recovery lists it from now on (see HttpRecoverySource) and rolls it back once it answers
+            source.rollbackNotAcknowledged(this);
+            throw e;
+        }
+    }
+
+    private void finish(String op) throws XAException {
+        ObjectNode body = json.createObjectNode();
+        body.put("transactionId", txId);
+        ParticipantCalls.Reply r = calls.post(address, op, bytes(body), calls.phaseTwoTimeout());
+        if (r.ok()) {
+            acknowledged = true;
+            return;
+        }
+        XAException e = new XAException(r.answered()
+                ? address.name() + " answered " + op + " with HTTP " + r.status() + snippet(r.body())
+                : address.name() + ": " + r.failure());
+        e.errorCode = XAException.XAER_RMFAIL;
+        throw e;
+    }
+
+    @Override
+    public void forget() {
+        // participants over HTTP report no heuristics, so there is nothing to forget
+    }
+
+    private byte[] bytes(ObjectNode body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a call to " + address.name(), e);
+        }
+    }
+
+    private static String snippet(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String s = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
+        return s.isEmpty() ? "" : ": " + s;
+    }
+
+    @Override
+    public String toString() {
+        return xid + " @" + address.name();
+    }
+}

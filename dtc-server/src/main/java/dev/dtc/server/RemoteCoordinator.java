@@ -1,0 +1,271 @@
+package dev.dtc.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dtc.audit.AuditEvent;
+import dev.dtc.audit.AuditListener;
+import dev.dtc.audit.EventType;
+import dev.dtc.internal.engine.Engine;
+import dev.dtc.internal.twopc.Coordinator;
+import dev.dtc.internal.twopc.Decisions;
+import dev.dtc.internal.twopc.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face on the engine: turns a checked request into branches, runs them through the engine's
+ * {@link Coordinator}, and keeps what the API reports about each transaction. It adds nothing to the protocol:
+ * phase 1, the decision, phase 2, retries and recovery are the engine's, exactly as for the JTA face.
+ */
+final class RemoteCoordinator implements AuditListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteCoordinator.class);
+    /** Finished transactions kept in memory for GET; older ones are read from the outcome history. */
+    private static final int RECENT = 10_000;
+
+    private final Engine engine;
+    private final ParticipantCalls calls;
+    private final ObjectMapper json;
+    private final OutcomeHistory history;
+    private final Faults fault;
+    private final Views views;
+    private final Map<String, RemoteTransaction> known = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> finishedOrder = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger finishedCount = new AtomicInteger();
+    private final Map<String, HttpRecoverySource> sources = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> commitVotes = new ConcurrentHashMap<>();
+
+    RemoteCoordinator(Engine engine, ParticipantCalls calls, ObjectMapper json, OutcomeHistory history, Faults fault) {
+        this.engine = engine;
+        this.calls = calls;
+        this.json = json;
+        this.history = history;
+        this.fault = fault;
+        this.views = new Views(json, engine.decisions());
+        engine.audit().addListener(this);
+        engine.decisions().beforeEnd(this::recordCommitted);
+        // decisions read from the log name participants this process has not met: recovery must reach them
+        for (Decisions.Decision d : engine.decisions().all()) {
+            for (Decisions.DecidedBranch b : d.branches()) {
+                ParticipantAddress a = ParticipantAddress.fromResourceName(b.resourceName());
+                if (a != null) {
+                    source(a);
+                }
+            }
+        }
+    }
+
+    /** The recovery source of a participant, registered with recovery the first time it is named. */
+    private HttpRecoverySource source(ParticipantAddress a) {
+        return sources.computeIfAbsent(a.resourceName(), n -> {
+            HttpRecoverySource s = new HttpRecoverySource(a, calls, json);
+            engine.recovery().register(n, s);
+            return s;
+        });
+    }
+
+    /** A new transaction for the request, not yet started. */
+    RemoteTransaction create(TransactionRequest request) {
+        String id = engine.xids().newUrlSafeTransactionId();
+        List<HttpBranch> branches = new ArrayList<>(request.participants().size());
+        int i = 0;
+        for (TransactionRequest.Participant p : request.participants()) {
+            i++;
+            branches.add(new HttpBranch(id, engine.xids().branch(id, i), p.address(), p.payload(), calls, json,
+                    source(p.address())));
+        }
+        return new RemoteTransaction(id, branches);
+    }
+
+    /**
+     * Runs the transaction: phase 1 with the request's timeout, the decision, and phase 2 tried once on every
+     * participant (the engine keeps retrying in the background). Returns when the POST can be answered.
+     */
+    void run(RemoteTransaction t, TransactionRequest request, String acceptedDetail) {
+        String id = t.id();
+        known.put(id, t);
+        engine.inFlight().put(id, t);
+        long deadline = System.nanoTime() + request.timeoutMs() * 1_000_000L;
+        for (HttpBranch b : t.branches()) {
+            b.deadline(deadline);
+        }
+        if (fault == Faults.HALT_BEFORE_DECISION) {
+            commitVotes.put(id, new AtomicInteger());
+        }
+        engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
+        Outcome o;
+        try {
+            o = engine.coordinator().commit(id, t.branches(), deadline, false, phase -> {
+                switch (phase) {
+                    case COMMITTING -> t.decided(RemoteTransaction.Outcome.COMMITTED, null);
+                    case ROLLING_BACK -> t.decided(RemoteTransaction.Outcome.ROLLED_BACK, null);
+                    default -> { }
+                }
+            });
+        } finally {
+            engine.inFlight().remove(id);
+            commitVotes.remove(id);
+        }
+        for (HttpBranch b : t.branches()) {
+            if (b.vote() == null) {
+                b.noAnswerByDeadline("no answer within " + request.timeoutMs() + " ms");
+            }
+        }
+        switch (o.kind()) {
+            case COMMITTED -> {
+                t.decided(RemoteTransaction.Outcome.COMMITTED, null);
+                if (engine.decisions().get(id) == null && !t.branches().isEmpty() && allReadOnly(t)) {
+                    // nothing was logged (every vote read-only), so the history is the only record of the answer
+                    await(history.record(id, views.of(t)), id);
+                }
+            }
+            case ROLLED_BACK -> {
+                t.decided(RemoteTransaction.Outcome.ROLLED_BACK, byName(t, o.reason()));
+                history.record(id, views.of(t)); // presumed abort tells the truth without it: no wait
+            }
+            default -> {
+                // UNKNOWN: the decision log failed; heuristics cannot come from HTTP participants. Either way the
+                // outcome is left to recovery at the next start, and the caller is told so.
+                t.decided(RemoteTransaction.Outcome.IN_PROGRESS, o.reason());
+                LOG.error("transaction {} ended {}: {}", id, o.kind(), o.reason());
+            }
+        }
+        t.answered();
+        remember(id);
+        return;
+    }
+
+    /** The engine names branches by Xid; the API's reader knows the participants by name. */
+    private static String byName(RemoteTransaction t, String reason) {
+        if (reason == null) {
+            return null;
+        }
+        for (HttpBranch b : t.branches()) {
+            reason = reason.replace(b.xid().toString(), b.address().name());
+        }
+        return reason;
+    }
+
+    private static boolean allReadOnly(RemoteTransaction t) {
+        for (HttpBranch b : t.branches()) {
+            if (b.vote() != HttpBranch.ReportedVote.READ_ONLY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Keeps the last {@value #RECENT} finished transactions in memory. */
+    private void remember(String id) {
+        finishedOrder.add(id);
+        if (finishedCount.incrementAndGet() > RECENT) {
+            String old = finishedOrder.poll();
+            if (old != null) {
+                finishedCount.decrementAndGet();
+                RemoteTransaction t = known.get(old);
+                if (t != null && engine.decisions().get(old) == null) {
+                    known.remove(old);
+                } else if (t != null) {
+                    finishedOrder.add(old); // still in phase 2: keep it until it ends
+                    finishedCount.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Before a commit decision's END record: its answer goes to the outcome history, forced. */
+    private void recordCommitted(String id) {
+        RemoteTransaction t = known.get(id);
+        ObjectNode answer;
+        if (t != null) {
+            t.decided(RemoteTransaction.Outcome.COMMITTED, null);
+            answer = views.of(t);
+        } else {
+            Decisions.Decision d = engine.decisions().get(id);
+            if (d == null) {
+                return;
+            }
+            answer = views.of(d);
+        }
+        answer.put("phase2", "COMPLETE");
+        answer.withArray("participants").forEach(p -> {
+            if (p instanceof ObjectNode o && "COMMIT".equals(o.path("vote").asText())) {
+                o.put("acknowledged", true); // END follows: every participant acknowledged
+            }
+        });
+        await(history.record(id, answer), id);
+    }
+
+    private static void await(java.util.concurrent.CompletableFuture<Void> f, String id) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording the outcome of " + id, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not record the outcome of " + id + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** What GET answers: the transaction's view, or null if nothing is known of it. */
+    ObjectNode view(String id) {
+        RemoteTransaction t = known.get(id);
+        if (t != null) {
+            return views.of(t);
+        }
+        Decisions.Decision d = engine.decisions().get(id);
+        if (d != null && d.commit()) {
+            return views.of(d);
+        }
+        return history.answer(id);
+    }
+
+    ObjectNode answerOf(RemoteTransaction t) {
+        return views.of(t);
+    }
+
+    ObjectNode unknown(String id) {
+        return views.unknown(id);
+    }
+
+    RemoteTransaction running(String id) {
+        return known.get(id);
+    }
+
+    @Override
+    public void onEvent(AuditEvent e) {
+        RemoteTransaction t = known.get(e.txId());
+        if (t != null) {
+            t.add(e);
+            if (e.type() == EventType.VOTE_ABORT && e.branch() != null && e.detail() != null
+                    && e.detail().startsWith("no answer within")) {
+                for (HttpBranch b : t.branches()) {
+                    if (b.xid().toString().equals(e.branch())) {
+                        b.noAnswerByDeadline(e.detail());
+                    }
+                }
+            }
+        }
+        switch (fault) {
+            case HALT_AFTER_DECISION -> {
+                if (e.type() == EventType.DECISION_FORCED) {
+                    fault.halt(e.txId());
+                }
+            }
+            case HALT_BEFORE_DECISION -> {
+                AtomicInteger n = commitVotes.get(e.txId());
+                if (e.type() == EventType.VOTE_COMMIT && n != null && t != null
+                        && n.incrementAndGet() == t.branches().size()) {
+                    fault.halt(e.txId());
+                }
+            }
+            default -> { }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dtc.server;
+
+import dev.dtc.audit.AuditEvent;
+import dev.dtc.internal.engine.Timed;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One transaction of the HTTP face while this process knows it: its participants (as branches), the events it
+ * went through, and its outcome once decided. The answer to {@code POST} and {@code GET /v1/transactions} is
+ * drawn from it (see {@link Answers}).
+ */
+final class RemoteTransaction implements Timed {
+
+    enum Outcome { IN_PROGRESS, COMMITTED, ROLLED_BACK }
+
+    /** One event as the API shows it. */
+    record Event(Instant at, String type, String participant, String detail) {
+    }
+
+    private final String id;
+    private final List<HttpBranch> branches;
+    private final Map<String, String> participantByBranch = new HashMap<>();
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<RemoteTransaction> answered = new CompletableFuture<>();
+    private volatile Outcome outcome = Outcome.IN_PROGRESS;
+    private volatile String reason;
+
+    RemoteTransaction(String id, List<HttpBranch> branches) {
+        this.id = id;
+        this.branches = List.copyOf(branches);
+        for (HttpBranch b : branches) {
+            participantByBranch.put(b.xid().toString(), b.address().name());
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    List<HttpBranch> branches() {
+        return branches;
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    void decided(Outcome o, String why) {
+        this.outcome = o;
+        if (why != null) {
+            this.reason = why;
+        }
+    }
+
+    /** Phase 2 has been tried once on every participant: the POST can be answered. */
+    void answered() {
+        answered.complete(this);
+    }
+
+    CompletableFuture<RemoteTransaction> whenAnswered() {
+        return answered;
+    }
+
+    boolean phaseTwoComplete() {
+        for (HttpBranch b : branches) {
+            if (!b.acknowledged()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void add(AuditEvent e) {
+        events.add(new Event(e.at(), e.type().name(), e.branch() == null ? null : participantByBranch.get(e.branch()),
+                e.detail()));
+    }
+
+    void add(String type, String detail) {
+        events.add(new Event(Instant.now(), type, null, detail));
+    }
+
+    List<Event> events() {
+        return new ArrayList<>(events);
+    }
+
+    /** HTTP transactions carry their own deadline into phase 1; the sweeper never times them out. */
+    @Override
+    public boolean isOverdue(long nowNanos) {
+        return false;
+    }
+
+    @Override
+    public void timeout() {
+    }
+}
