@@ -213,16 +213,17 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private byte[] readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            throw new TooLarge();
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] b = in.readNBytes(maxBodyBytes + 1);
             if (b.length > maxBodyBytes) {
+                // Read (and drop) a moderate excess so the client, still sending, gets to read the 400; a huge
+                // body is cut off with the connection.
+                in.skipNBytes(Math.min(Math.max(0, request.getLength() - b.length), 16L << 20));
                 throw new TooLarge();
             }
             return b;
+        } catch (java.io.EOFException e) {
+            throw new TooLarge();
         }
     }
 
