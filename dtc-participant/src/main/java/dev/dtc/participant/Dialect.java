@@ -1,0 +1,87 @@
+package dev.dtc.participant;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * What differs between the databases the kit supports: the records table's DDL and the server's readiness for
+ * two-phase commit. Everything else is plain JDBC and XA.
+ */
+enum Dialect {
+
+    /**
+     * PostgreSQL. {@code PREPARE TRANSACTION} is disabled unless {@code max_prepared_transactions} is above 0
+     * (the default is 0), and every prepare would then fail: refused at start with what to change.
+     */
+    POSTGRES {
+        @Override
+        String createTable(String table) {
+            return "CREATE TABLE IF NOT EXISTS " + table + " (participant VARCHAR(64) NOT NULL,"
+                    + " transaction_id VARCHAR(64) NOT NULL, state VARCHAR(16) NOT NULL, reason VARCHAR(1000),"
+                    + " updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,"
+                    + " PRIMARY KEY (participant, transaction_id))";
+        }
+
+        @Override
+        void checkServer(Connection c) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW max_prepared_transactions")) {
+                rs.next();
+                int max = rs.getInt(1);
+                if (max <= 0) {
+                    throw new IllegalStateException("PostgreSQL has max_prepared_transactions = " + max
+                            + ", which disables PREPARE TRANSACTION, so this participant could never prepare. Set"
+                            + " max_prepared_transactions to at least the number of transactions that may be in"
+                            + " doubt at once (e.g. 100) in postgresql.conf, or ALTER SYSTEM SET"
+                            + " max_prepared_transactions = 100, and restart PostgreSQL.");
+                }
+            }
+        }
+    },
+
+    /**
+     * MySQL, or MariaDB through MySQL Connector/J. The ids are ASCII compared byte for byte: the server's default
+     * collation ignores case, and transaction ids "a" and "A" are different transactions.
+     */
+    MYSQL {
+        @Override
+        String createTable(String table) {
+            return "CREATE TABLE IF NOT EXISTS " + table + " (participant VARCHAR(64) CHARACTER SET ascii COLLATE"
+                    + " ascii_bin NOT NULL, transaction_id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
+                    + " state VARCHAR(16) NOT NULL, reason VARCHAR(1000), updated_at TIMESTAMP NOT NULL DEFAULT"
+                    + " CURRENT_TIMESTAMP, PRIMARY KEY (participant, transaction_id)) ENGINE=InnoDB";
+        }
+
+        @Override
+        void checkServer(Connection c) throws SQLException {
+            // XA RECOVER needs XA_RECOVER_ADMIN on MySQL 8; without it recovery is blind. Fail now, not later.
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("XA RECOVER").close();
+            } catch (SQLException e) {
+                throw new IllegalStateException("this participant's database user may not run XA RECOVER, so"
+                        + " recovery could not find its prepared transactions after a crash. As an administrator"
+                        + " run: GRANT XA_RECOVER_ADMIN ON *.* TO '<user>'@'%'; (" + e.getMessage() + ")", e);
+            }
+        }
+    };
+
+    /** The statement that creates the records table if it does not exist. */
+    abstract String createTable(String table);
+
+    /** Throws {@link IllegalStateException} saying what to fix if the server cannot take part in 2PC. */
+    abstract void checkServer(Connection c) throws SQLException;
+
+    static Dialect of(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return POSTGRES;
+        }
+        if (product.contains("mysql") || product.contains("mariadb")) {
+            return MYSQL;
+        }
+        throw new IllegalStateException("the participant kit supports PostgreSQL, MySQL and MariaDB; the XA data"
+                + " source connects to " + c.getMetaData().getDatabaseProductName());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.dtc.participant;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves a {@link Participant} on Jetty 12 (core, no servlets) under a base path: with base {@code /tx} the
+ * coordinator is given {@code http://host:port/tx} and calls {@code /tx/prepare}, {@code /tx/commit} and
+ * {@code /tx/rollback}. Requests outside the base path are left to the next handler.
+ *
+ * <p>The token is checked before the body is read, and the body is read only up to the participant's limit, so
+ * neither an unauthenticated caller nor a huge body costs more than the limit in memory.
+ */
+public final class ParticipantHandler extends Handler.Abstract {
+
+    private final Participant participant;
+    private final String basePath;
+
+    /**
+     * @param basePath where the participant is served, e.g. {@code /tx}; {@code ""} or {@code /} for the root
+     */
+    public ParticipantHandler(Participant participant, String basePath) {
+        this.participant = Objects.requireNonNull(participant, "participant");
+        String base = Objects.requireNonNull(basePath, "basePath");
+        if (!base.isEmpty() && !base.startsWith("/")) {
+            throw new IllegalArgumentException("basePath must start with '/', e.g. /tx, not " + basePath);
+        }
+        this.basePath = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!path.equals(basePath) && !path.startsWith(basePath + "/")) {
+            return false;
+        }
+        String relative = path.substring(basePath.length());
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        Reply reply;
+        if (!participant.authorized(authorization)) {
+            reply = participant.handle(request.getMethod(), relative, authorization, new byte[0]);
+        } else if (request.getLength() > participant.maxBodyBytes()) {
+            reply = Participant.error(413, "the body is " + request.getLength() + " bytes, over this participant's"
+                    + " limit of " + participant.maxBodyBytes() + " bytes: send a smaller payload");
+        } else {
+            reply = participant.handle(request.getMethod(), relative, authorization, readBody(request));
+        }
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (reply.status() == 405) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+        }
+        response.write(true, ByteBuffer.wrap(reply.bytes()), callback);
+        return true;
+    }
+
+    /** At most one byte over the limit is read: enough for {@link Participant#handle} to refuse the body. */
+    private byte[] readBody(Request request) throws java.io.IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            return in.readNBytes(participant.maxBodyBytes() + 1);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.dtc.participant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.XAConnection;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+
+/**
+ * Phase one: runs the service's {@link Work} in an XA branch and prepares it, or answers the vote recorded for an
+ * earlier prepare of the same transaction. The caller holds the transaction's lock.
+ *
+ * <p>Any vote but COMMIT leaves nothing in the database but its record: the branch is rolled back before the
+ * answer. Voting ABORT is always safe, so when the kit itself fails (database unreachable, XA error) the vote is
+ * ABORT with what failed as the reason.
+ */
+final class Preparer {
+
+    /** The vote and, for ABORT, why. */
+    record Answer(Vote vote, String reason) {
+    }
+
+    private final String participant;
+    private final Work work;
+    private final XaConnections connections;
+    private final OutcomeRecords records;
+    private final PreparedBranches prepared;
+    private final Audit audit;
+    private final FaultHook fault;
+
+    Preparer(String participant, Work work, XaConnections connections, OutcomeRecords records,
+             PreparedBranches prepared, Audit audit, FaultHook fault) {
+        this.participant = participant;
+        this.work = work;
+        this.connections = connections;
+        this.records = records;
+        this.prepared = prepared;
+        this.audit = audit;
+        this.fault = fault;
+    }
+
+    Answer prepare(String transactionId, JsonNode payload) {
+        audit.step(transactionId, "prepare received");
+        Answer answer;
+        try {
+            answer = earlierAnswer(transactionId).orElse(null);
+            if (answer == null) {
+                answer = performAndPrepare(transactionId, payload);
+            }
+        } catch (SQLException | XAException e) {
+            // nothing is prepared (performAndPrepare rolled back what it started); ABORT is always a safe vote
+            answer = new Answer(Vote.ABORT, "participant " + participant + " could not prepare: " + describe(e));
+            audit.warn(transactionId, "prepare failed", e);
+        }
+        audit.step(transactionId, "vote " + answer.vote() + (answer.reason() == null ? "" : ": " + answer.reason()));
+        return answer;
+    }
+
+    /** The vote given before, from memory, the records table or the database's prepared branches. */
+    private Optional<Answer> earlierAnswer(String transactionId) throws SQLException, XAException {
+        if (prepared.contains(transactionId)) {
+            audit.step(transactionId, "already prepared by this process: repeating the vote");
+            return Optional.of(new Answer(Vote.COMMIT, null));
+        }
+        Optional<OutcomeRecords.Outcome> recorded = records.find(transactionId);
+        if (recorded.isPresent()) {
+            audit.step(transactionId, "already recorded as " + recorded.get().state() + ": repeating the vote");
+            return Optional.of(voteFor(recorded.get()));
+        }
+        // A branch prepared by an earlier run of this service has an invisible row (and on PostgreSQL inserting
+        // it again would block until recovery resolves the branch), so ask the database before doing the work.
+        XAConnection xc = connections.borrow();
+        try {
+            boolean preparedBefore = BranchXid.preparedIn(xc.getXAResource(), participant).contains(transactionId);
+            connections.giveBack(xc);
+            if (preparedBefore) {
+                audit.step(transactionId, "prepared in the database by an earlier run: repeating the vote");
+                return Optional.of(new Answer(Vote.COMMIT, null));
+            }
+            return Optional.empty();
+        } catch (SQLException | XAException | RuntimeException e) {
+            connections.discard(xc);
+            throw e;
+        }
+    }
+
+    private static Answer voteFor(OutcomeRecords.Outcome o) {
+        switch (o.state()) {
+            case COMMITTED:
+                return new Answer(Vote.COMMIT, null);
+            case READ_ONLY:
+                return new Answer(Vote.READ_ONLY, null);
+            case ABORTED:
+                return new Answer(Vote.ABORT, o.reason());
+            default: // ROLLED_BACK
+                return new Answer(Vote.ABORT, o.reason() != null ? o.reason()
+                        : "the transaction was already rolled back here before this prepare arrived");
+        }
+    }
+
+    private Answer performAndPrepare(String transactionId, JsonNode payload) throws SQLException, XAException {
+        BranchXid xid = BranchXid.of(transactionId, participant);
+        XAConnection xc = connections.borrow();
+        XAResource xa;
+        Connection c;
+        try {
+            xa = xc.getXAResource();
+            c = xc.getConnection();
+            c.setAutoCommit(false);
+            xa.start(xid, XAResource.TMNOFLAGS);
+        } catch (SQLException | XAException | RuntimeException e) {
+            connections.discard(xc);
+            throw e;
+        }
+        boolean branchOpen = true;
+        try {
+            audit.step(transactionId, "performing the work in branch " + xid);
+            String refusal = null;
+            boolean changed = false;
+            try {
+                changed = work.perform(transactionId, payload, c);
+            } catch (Refusal r) {
+                refusal = r.reason();
+            } catch (SQLException e) {
+                refusal = describe(e);
+            } catch (RuntimeException e) {
+                audit.warn(transactionId, "the work threw", e);
+                refusal = "the work failed: " + e;
+            }
+            if (refusal != null || !changed) {
+                xa.end(xid, refusal != null ? XAResource.TMFAIL : XAResource.TMSUCCESS);
+                xa.rollback(xid);
+                branchOpen = false;
+                c.close();
+                connections.giveBack(xc);
+                return recordedVote(transactionId, refusal);
+            }
+            records.insertCommittedInBranch(c, transactionId);
+            xa.end(xid, XAResource.TMSUCCESS);
+            int vote = xa.prepare(xid);
+            branchOpen = false;
+            c.close();
+            if (vote == XAResource.XA_RDONLY) { // cannot happen with the row written, but the database decides
+                connections.giveBack(xc);
+                return recordedVote(transactionId, null);
+            }
+            prepared.put(transactionId, xc);
+            audit.step(transactionId, "prepared branch " + xid);
+            fault.afterPrepare(transactionId);
+            return new Answer(Vote.COMMIT, null);
+        } catch (SQLException | XAException | RuntimeException e) {
+            if (branchOpen) {
+                rollBackQuietly(transactionId, xa, xid);
+            }
+            connections.discard(xc);
+            throw e;
+        }
+    }
+
+    /** Records ABORT (with a reason) or READ_ONLY for a branch already rolled back, and answers it. */
+    private Answer recordedVote(String transactionId, String refusal) {
+        OutcomeRecords.State state = refusal != null ? OutcomeRecords.State.ABORTED : OutcomeRecords.State.READ_ONLY;
+        try {
+            records.write(transactionId, state, refusal);
+        } catch (SQLException e) {
+            // the vote stands without its record: a repeated prepare would run the work again, in a new branch
+            audit.warn(transactionId, "could not record " + state, e);
+        }
+        return new Answer(refusal != null ? Vote.ABORT : Vote.READ_ONLY, refusal);
+    }
+
+    private void rollBackQuietly(String transactionId, XAResource xa, BranchXid xid) {
+        try {
+            xa.end(xid, XAResource.TMFAIL);
+        } catch (XAException | RuntimeException e) {
+            // already ended, or the session is gone: the rollback below (or the server) takes care of it
+        }
+        try {
+            xa.rollback(xid);
+        } catch (XAException | RuntimeException e) {
+            audit.warn(transactionId, "rolling back the unprepared branch failed (the server drops it with the"
+                    + " connection, which is closed now)", e);
+        }
+    }
+
+    static String describe(Exception e) {
+        if (e instanceof XAException x) {
+            return "XA error " + x.errorCode + (x.getMessage() == null ? "" : " (" + x.getMessage() + ")");
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}
