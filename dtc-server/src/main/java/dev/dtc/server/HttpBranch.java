@@ -27,6 +27,13 @@ import javax.transaction.xa.XAException;
  */
 final class HttpBranch implements Branch {
 
+    /** Told which rollbacks a participant has not acknowledged, so that recovery can keep sending them. */
+    interface RollbackWatch {
+        void rollbackNotAcknowledged(HttpBranch b);
+
+        void rolledBack(DtcXid xid);
+    }
+
     /** How a participant's vote counted, as the API reports it. */
     enum ReportedVote { COMMIT, ABORT, READ_ONLY, NO_ANSWER }
 
@@ -35,7 +42,7 @@ final class HttpBranch implements Branch {
     private final ParticipantAddress address;
     private final ParticipantCalls calls;
     private final ObjectMapper json;
-    private final HttpRecoverySource source;
+    private final RollbackWatch source;
     private volatile JsonNode payload;
     private volatile long deadlineNanos = Long.MAX_VALUE;
     private volatile ReportedVote vote;
@@ -43,7 +50,7 @@ final class HttpBranch implements Branch {
     private volatile boolean acknowledged;
 
     HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
-               ObjectMapper json, HttpRecoverySource source) {
+               ObjectMapper json, RollbackWatch source) {
         this.txId = txId;
         this.xid = xid;
         this.address = address;

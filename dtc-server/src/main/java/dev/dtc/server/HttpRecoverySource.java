@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * logs nothing for it): the participant learns the outcome by asking {@code GET /v1/transactions/{id}}, which
  * answers ROLLED_BACK for a transaction with no commit decision. The participant kit does that on its own.
  */
-final class HttpRecoverySource implements RecoverySource {
+final class HttpRecoverySource implements RecoverySource, HttpBranch.RollbackWatch {
 
     private final ParticipantAddress address;
     private final ParticipantCalls calls;
@@ -32,11 +32,13 @@ final class HttpRecoverySource implements RecoverySource {
         this.json = json;
     }
 
-    void rollbackNotAcknowledged(HttpBranch b) {
+    @Override
+    public void rollbackNotAcknowledged(HttpBranch b) {
         maybePrepared.put(b.xid(), b);
     }
 
-    void rolledBack(DtcXid xid) {
+    @Override
+    public void rolledBack(DtcXid xid) {
         maybePrepared.remove(xid);
     }
 
