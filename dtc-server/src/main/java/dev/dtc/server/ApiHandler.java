@@ -35,7 +35,7 @@ final class ApiHandler extends Handler.Abstract {
     private static final String TRANSACTIONS = "/v1/transactions";
 
     private final ObjectMapper json;
-    private final byte[] expectedAuthorization;
+    private final byte[] expectedToken;
     private final int maxBodyBytes;
     private final int maxParticipants;
     private final String nodeName;
@@ -45,7 +45,7 @@ final class ApiHandler extends Handler.Abstract {
 
     ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
         this.json = json;
-        this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.expectedToken = token.getBytes(StandardCharsets.UTF_8);
         this.maxBodyBytes = maxBodyBytes;
         this.maxParticipants = maxParticipants;
         this.nodeName = nodeName;
@@ -102,6 +102,12 @@ final class ApiHandler extends Handler.Abstract {
                 return send(response, callback, 400, error("'" + truncate(id) + "' is not a transaction id (1 to 64"
                         + " characters of A-Z a-z 0-9 . _ ~ -)"));
             }
+            if (!id.startsWith(nodeName + "~")) {
+                // Another coordinator's id: this one cannot know its outcome, and "presumed rolled back" could
+                // be a lie about a transaction that committed there.
+                return send(response, callback, 421, error("transaction " + id + " was not begun by this coordinator"
+                        + " (node " + nodeName + "); ask the coordinator whose node name starts the id"));
+            }
             ObjectNode view = c.view(id);
             return view != null ? send(response, callback, 200, view) : send(response, callback, 404, c.unknown(id));
         } catch (RuntimeException e) {
@@ -154,14 +160,18 @@ final class ApiHandler extends Handler.Abstract {
                 .append(" participant(s), timeout ").append(req.timeoutMs()).append(" ms");
         if (key != null) {
             String hash = sha256(tree);
+            // known before the key is claimed: a duplicate arriving right after the claim must find it running
+            c.track(t);
             OutcomeHistory.Accepted prior = history.claim(key, hash, t.id());
             if (prior != null) {
+                c.untrack(t);
                 return replay(c, key, hash, prior, req, response, callback);
             }
             try {
                 history.accept(key, hash, t.id()).get();
             } catch (InterruptedException | ExecutionException e) {
                 history.release(key, t.id());
+                c.untrack(t);
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
@@ -229,8 +239,12 @@ final class ApiHandler extends Handler.Abstract {
 
     private boolean authorized(Request request) {
         String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        // the scheme name is case-insensitive (RFC 9110 section 11.1); the token is not
+        if (h == null || h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
         // constant time: the comparison must not tell an attacker how much of a guess was right
-        return h != null && MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+        return MessageDigest.isEqual(h.substring(7).strip().getBytes(StandardCharsets.UTF_8), expectedToken);
     }
 
     private String sha256(JsonNode tree) {

@@ -1,6 +1,9 @@
 package dev.dtc.server;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.dtc.internal.engine.Engine;
 import dev.dtc.log.DecisionLog;
 import dev.dtc.log.LogConfig;
@@ -8,6 +11,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -32,13 +37,30 @@ public final class DtcServer implements AutoCloseable {
     private Engine engine;
     private OutcomeHistory history;
 
+    /**
+     * JSON as the API reads it: strict, so that what a client sent is what runs. A repeated field or text after
+     * the body is refused rather than silently resolved one way.
+     */
+    static ObjectMapper json() {
+        return JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
     private DtcServer(ServerConfig config) {
         this.config = config;
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = json();
         QueuedThreadPool threads = new QueuedThreadPool(400, 8);
         threads.setName("dtc-http");
         this.jetty = new Server(threads);
-        this.connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        // Jetty's parser caches header lines per connection and, by default, matches them case-insensitively: a
+        // request with "Bearer S3CRET" after one with "Bearer s3cret" on the same connection would be read as
+        // the cached line. Tokens are case-sensitive, so the cache must be too.
+        http.setHeaderCacheCaseSensitive(true);
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         jetty.addConnector(connector);
@@ -65,7 +87,7 @@ public final class DtcServer implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = json();
         ParticipantCalls calls = new ParticipantCalls(config.token(), config.phaseTwoTimeout());
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
                         config.recoveryInterval(), Duration.ofSeconds(10), List.of()),

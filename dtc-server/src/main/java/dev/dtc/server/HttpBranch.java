@@ -126,6 +126,7 @@ final class HttpBranch implements Branch {
                 }
                 case "ABORT" -> {
                     record(ReportedVote.ABORT, why == null ? "voted abort" : why);
+                    // the participant's own words: they become the transaction's reason
                     acknowledged = true; // it rolled back its own work
                     XAException e = new XAException(why == null ? "voted abort" : why);
                     e.errorCode = XAException.XA_RBROLLBACK;

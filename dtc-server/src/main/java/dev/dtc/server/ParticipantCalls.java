@@ -63,6 +63,9 @@ final class ParticipantCalls {
         } catch (HttpTimeoutException e) {
             return new Reply(0, null, "no answer from " + p.url() + " within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
+            if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+                return new Reply(0, null, "host of " + p.url() + " not found");
+            }
             return new Reply(0, null, "connection to " + p.url() + " refused");
         } catch (IOException e) {
             return new Reply(0, null, "call to " + p.url() + " failed: " + e);

@@ -83,6 +83,16 @@ final class RemoteCoordinator implements AuditListener {
         return new RemoteTransaction(id, branches);
     }
 
+    /** Makes a transaction known before it runs (GET answers IN_PROGRESS, a replayed request waits for it). */
+    void track(RemoteTransaction t) {
+        known.put(t.id(), t);
+    }
+
+    /** Forgets a transaction that was tracked and will not run. */
+    void untrack(RemoteTransaction t) {
+        known.remove(t.id(), t);
+    }
+
     /**
      * Runs the transaction: phase 1 with the request's timeout, the decision, and phase 2 tried once on every
      * participant (the engine keeps retrying in the background). Returns when the POST can be answered.
@@ -141,7 +151,10 @@ final class RemoteCoordinator implements AuditListener {
         return;
     }
 
-    /** The engine names branches by Xid; the API's reader knows the participants by name. */
+    /**
+     * The engine names branches by Xid and failures by X/Open code; the API's reader knows the participants by
+     * name and wants their words.
+     */
     private static String byName(RemoteTransaction t, String reason) {
         if (reason == null) {
             return null;
@@ -149,7 +162,7 @@ final class RemoteCoordinator implements AuditListener {
         for (HttpBranch b : t.branches()) {
             reason = reason.replace(b.xid().toString(), b.address().name());
         }
-        return reason;
+        return reason.replace("XA_RBROLLBACK: ", "").replace("XAER_RMFAIL: ", "");
     }
 
     private static boolean allReadOnly(RemoteTransaction t) {

@@ -80,13 +80,25 @@ final class RemoteTransaction implements Timed {
         return true;
     }
 
+    /**
+     * Events kept per transaction: a participant that stays away for hours makes recovery report a failure on
+     * every pass; the audit log has them all, the answer the first ones and a count.
+     */
+    static final int MAX_EVENTS = 200;
+
+    private final java.util.concurrent.atomic.AtomicInteger eventCount = new java.util.concurrent.atomic.AtomicInteger();
+
     void add(AuditEvent e) {
+        int n = eventCount.incrementAndGet();
+        if (n > MAX_EVENTS) {
+            return;
+        }
+        if (n == MAX_EVENTS) {
+            events.add(new Event(e.at(), "EVENTS_TRUNCATED", null, "later events are in the coordinator's audit log"));
+            return;
+        }
         events.add(new Event(e.at(), e.type().name(), e.branch() == null ? null : participantByBranch.get(e.branch()),
                 e.detail()));
-    }
-
-    void add(String type, String detail) {
-        events.add(new Event(Instant.now(), type, null, detail));
     }
 
     List<Event> events() {

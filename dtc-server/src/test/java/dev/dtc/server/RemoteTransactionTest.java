@@ -245,6 +245,8 @@ class RemoteTransactionTest {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("not json", "not valid JSON");
         cases.put("[]", "must be a JSON object");
+        cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\"}]} trailing", "not valid JSON");
+        cases.put("{\"participants\":[{\"name\":\"a\",\"name\":\"b\",\"url\":\"" + url + "\"}]}", "not valid JSON");
         cases.put("{\"participants\":[]}", "at least one participant");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\"}],\"extra\":1}", "unknown field \"extra\"");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\",\"colour\":1}]}", "unknown field \"colour\"");
@@ -273,8 +275,59 @@ class RemoteTransactionTest {
     }
 
     @Test
-    void anUnknownIdIsPresumedRolledBack() throws Exception {
+    void anotherCoordinatorsIdIsNotPresumedAnything() throws Exception {
         Api.Answer a = api.get("/v1/transactions/nobody~1~1");
+        assertThat(a.status()).isEqualTo(421);
+        assertThat(a.body().has("outcome")).isFalse();
+        assertThat(a.body().get("error").asText()).contains("not begun by this coordinator");
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitiveButTheTokenIsNot() throws Exception {
+        TestParticipant orders = participant("orders");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String[] c : new String[][] {{"bearer s3cret", "200"}, {"BEARER s3cret", "200"}, {"Bearer S3CRET", "401"}}) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/v1/transactions"))
+                    .header("Authorization", c[0])
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Api.transaction(5_000, orders))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+        }
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyRunOneTransactionAndAllSeeItsOutcome() throws Exception {
+        TestParticipant orders = participant("orders");
+        TestParticipant inventory = participant("inventory");
+        inventory.prepareDelay = Duration.ofMillis(200);
+        String body = Api.transaction(5_000, orders, inventory);
+        for (int round = 0; round < 3; round++) {
+            String key = "race-" + round;
+            List<java.util.concurrent.CompletableFuture<Api.Answer>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return api.post(body, Map.of("Idempotency-Key", key));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : answers) {
+                Api.Answer a = f.get();
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.body().get("outcome").asText()).as(a.body().toString()).isEqualTo("COMMITTED");
+                ids.add(a.body().get("id").asText());
+            }
+            assertThat(ids).hasSize(1);
+        }
+        assertThat(orders.calls("prepare")).hasSize(3);
+    }
+
+    @Test
+    void anUnknownIdIsPresumedRolledBack() throws Exception {
+        Api.Answer a = api.get("/v1/transactions/" + node + "~1~1");
         assertThat(a.status()).isEqualTo(404);
         assertThat(a.body().get("outcome").asText()).isEqualTo("ROLLED_BACK");
         assertThat(a.body().get("presumed").asBoolean()).isTrue();
