@@ -156,7 +156,8 @@ public final class Participant implements AutoCloseable {
         } catch (Requests.Invalid e) {
             return error(400, e.getMessage());
         }
-        try (TransactionLocks.Held lock = locks.lock(call.transactionId())) {
+        TransactionLocks.Held lock = locks.lock(call.transactionId());
+        try {
             switch (operation) {
                 case "prepare":
                     return voted(preparer.prepare(call.transactionId(), call.payload()));
@@ -174,6 +175,8 @@ public final class Participant implements AutoCloseable {
             audit.warn(call.transactionId(), operation + " failed", e);
             return error(503, operation + " of transaction " + call.transactionId() + " failed here ("
                     + Preparer.describe(e) + "): nothing was lost, send it again");
+        } finally {
+            lock.close();
         }
     }
 

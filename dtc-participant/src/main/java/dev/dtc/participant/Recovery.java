@@ -112,7 +112,8 @@ final class Recovery {
                     + " ms");
             return;
         }
-        try (TransactionLocks.Held lock = locks.lock(transactionId)) {
+        TransactionLocks.Held lock = locks.lock(transactionId);
+        try {
             if (answer.outcome() == CoordinatorClient.Outcome.COMMITTED) {
                 finisher.commit(transactionId, "recovery");
             } else {
@@ -126,6 +127,8 @@ final class Recovery {
             Duration delay = backOff(transactionId);
             audit.warn(transactionId, "recovery could not finish the branch (" + Preparer.describe(e)
                     + "); trying again in " + delay.toMillis() + " ms", e);
+        } finally {
+            lock.close();
         }
     }
 

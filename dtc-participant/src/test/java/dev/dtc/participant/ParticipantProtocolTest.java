@@ -43,7 +43,7 @@ class ParticipantProtocolTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             http.close();
             participant.close();
             assertThat(participant.openConnections()).as("connections left open").isZero();

@@ -50,6 +50,7 @@ class ParticipantRecoveryTest {
              Participant second = participant(db, name, new InventoryWork(), coordinator.uri()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> db.preparedTransactions(name).isEmpty());
 
+            assertThat(second.openConnections()).as("connections held after finishing").isLessThanOrEqualTo(8);
             assertThat(db.reservations(tx)).isEqualTo(1);
             assertThat(db.recordedState(name, tx)).isEqualTo("COMMITTED");
             assertThat(coordinator.asked).contains(tx);
@@ -83,6 +84,7 @@ class ParticipantRecoveryTest {
         String tx = preparedByAnEarlierRun(db, name);
         try (FakeCoordinator coordinator = new FakeCoordinator(0, FakeCoordinator.Answer.outcome("IN_PROGRESS"));
              Participant second = participant(db, name, new InventoryWork(), coordinator.uri()).start()) {
+            assertThat(second.name()).isEqualTo(name);
             await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.asked.size() >= 2);
             assertThat(db.preparedTransactions(name)).containsExactly(tx);
 
@@ -116,6 +118,8 @@ class ParticipantRecoveryTest {
             try (FakeCoordinator coordinator = new FakeCoordinator(port, FakeCoordinator.Answer.outcome("COMMITTED"))) {
                 await().atMost(Duration.ofSeconds(40)).until(() -> db.preparedTransactions(name).isEmpty());
                 assertThat(db.reservations(tx)).isEqualTo(1);
+                assertThat(coordinator.asked).contains(tx);
+                assertThat(second.name()).isEqualTo(name);
             }
         }
     }
