@@ -5,7 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -33,6 +37,28 @@ public final class ParticipantHandler extends Handler.Abstract {
             throw new IllegalArgumentException("basePath must start with '/', e.g. /tx, not " + basePath);
         }
         this.basePath = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /**
+     * Makes the server's header cache case-sensitive. Jetty's HTTP/1.1 parser caches header lines per connection
+     * and by default matches them ignoring case, so on a kept-alive connection {@code Bearer S3CRET} after
+     * {@code Bearer s3cret} would be read as the cached, right, line: the token check would ignore case. Tokens
+     * are case-sensitive, so every HTTP/1.1 connector of the server this handler runs in is set to compare
+     * cached lines exactly (a small cost: fewer cache hits for headers that vary only in case).
+     */
+    @Override
+    protected void doStart() throws Exception {
+        Server server = getServer();
+        if (server != null) {
+            for (Connector connector : server.getConnectors()) {
+                for (ConnectionFactory factory : connector.getConnectionFactories()) {
+                    if (factory instanceof HttpConnectionFactory http) {
+                        http.getHttpConfiguration().setHeaderCacheCaseSensitive(true);
+                    }
+                }
+            }
+        }
+        super.doStart();
     }
 
     @Override
