@@ -21,6 +21,8 @@ final class ExitAfterPrepare extends Handler.Wrapper {
     static final int EXIT_STATUS = 99;
 
     private final String service;
+    /** Set before the COMMIT vote goes on the wire: from then on this service is down for every call. */
+    private volatile boolean halting;
 
     ExitAfterPrepare(String service, Handler participant) {
         super(participant);
@@ -29,6 +31,10 @@ final class ExitAfterPrepare extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (halting) {
+            // the coordinator's commit (or anything else) after the vote: the service is already "down"
+            halt(0);
+        }
         if (!Request.getPathInContext(request).endsWith("/prepare")) {
             return super.handle(request, response, callback);
         }
@@ -39,6 +45,9 @@ final class ExitAfterPrepare extends Handler.Wrapper {
                 if (content != null) {
                     body.append(StandardCharsets.UTF_8.decode(content.slice()));
                 }
+                if (body.toString().contains("\"vote\":\"COMMIT\"")) {
+                    halting = true;
+                }
                 super.write(last, content, cb);
             }
         };
@@ -46,8 +55,8 @@ final class ExitAfterPrepare extends Handler.Wrapper {
             @Override
             public void succeeded() {
                 callback.succeeded();
-                if (response.getStatus() == 200 && body.toString().contains("\"vote\":\"COMMIT\"")) {
-                    halt();
+                if (halting) {
+                    new Thread(() -> halt(100), "exit-after-prepare").start(); // the vote is written: let it go out
                 }
             }
 
@@ -64,19 +73,16 @@ final class ExitAfterPrepare extends Handler.Wrapper {
         return super.handle(request, spy, thenHalt);
     }
 
-    private void halt() {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(100); // the vote is written; let the kernel put it on the wire
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.err.println(service + ": --exit-after-prepare: voted COMMIT and sent the vote; halting now (exit "
-                    + EXIT_STATUS + "). Start the service again (./demo up) and the coordinator's retries and the"
-                    + " service's recovery commit the prepared branch.");
-            System.err.flush();
-            Runtime.getRuntime().halt(EXIT_STATUS);
-        }, "exit-after-prepare");
-        t.start();
+    private void halt(long afterMillis) {
+        try {
+            Thread.sleep(afterMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println(service + ": --exit-after-prepare: voted COMMIT and sent the vote; halting now (exit "
+                + EXIT_STATUS + "). Start the service again (./demo up) and the coordinator's retries and the"
+                + " service's recovery commit the prepared branch.");
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_STATUS);
     }
 }
