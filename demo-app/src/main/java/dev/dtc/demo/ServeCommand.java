@@ -121,10 +121,8 @@ final class ServeCommand implements Callable<Integer> {
             XADataSource xa = kind == ServerAddress.Kind.POSTGRES
                     ? XaDataSources.postgres(server.jdbcUrl(database), server.user(), server.password())
                     : XaDataSources.mysql(server.jdbcUrl(database), server.user(), server.password());
-            Work work = ShopWork.of(service);
-            if (hangSeconds != null) {
-                work = ShopWork.hanging(work, Duration.ofSeconds(hangSeconds));
-            }
+            Work work = hangSeconds == null ? ShopWork.of(service)
+                    : ShopWork.hanging(Duration.ofSeconds(hangSeconds));
             // the kit's name is the branch qualifier of its Xids: the database's name, unique on a shared server
             Participant participant = Participant.builder().name(database).xaDataSource(xa).work(work)
                     .coordinator(coordinatorUri).token(token)

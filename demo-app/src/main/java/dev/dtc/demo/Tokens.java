@@ -21,7 +21,7 @@ final class Tokens {
      * @throws IllegalArgumentException saying where a token is expected
      */
     static String read(Path file, Path fallback) {
-        Path from = file != null ? file : null;
+        Path from = file;
         String token = null;
         if (from == null) {
             token = System.getenv("DTC_TOKEN");

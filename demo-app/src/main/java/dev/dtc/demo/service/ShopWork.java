@@ -51,7 +51,7 @@ public final class ShopWork {
      * lock or a slow disk would, then refuses. The coordinator gives up at the transaction's timeout and rolls
      * back; the refusal afterwards only makes sure this branch ends rolled back too, with nothing prepared.
      */
-    public static Work hanging(Work work, Duration hang) {
+    public static Work hanging(Duration hang) {
         return (txId, payload, c) -> {
             try {
                 Thread.sleep(hang.toMillis());
