@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             "  place-order --crash-after-prepare             the coordinator dies in doubt ...",
             "  orders                                        ... and recovery finishes it first",
             "  stock --json                                  for programs"},
-        subcommands = {PlaceOrderCommand.class, StockCommand.class, OrdersCommand.class, ResetCommand.class},
+        subcommands = {PlaceOrderCommand.class, StockCommand.class, OrdersCommand.class, ResetCommand.class,
+            ServeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:the command did what was asked (the order committed)",

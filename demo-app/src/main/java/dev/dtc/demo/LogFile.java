@@ -19,6 +19,32 @@ final class LogFile {
     private LogFile() {
     }
 
+    /**
+     * For a long-running service ({@code serve}): every library log line at INFO on stderr, which {@code ./demo up}
+     * writes to the service's log file. The kit's audit lines (one per protocol step, with the transaction id) are
+     * what an operator reads there.
+     */
+    static void toStderr() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        context.reset();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{ISO8601} %-5level [%thread] %logger{30} - %msg%n");
+        encoder.start();
+        ch.qos.logback.core.ConsoleAppender<ILoggingEvent> appender = new ch.qos.logback.core.ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("stderr");
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(appender);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+    }
+
     static Path redirectTo(Path dataDirectory) {
         Path file = dataDirectory.resolve("demo.log");
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {

@@ -9,6 +9,12 @@ import dev.dtc.demo.shop.OrderRequest;
 import dev.dtc.demo.shop.Shop;
 import dev.dtc.demo.trace.CrashSwitch;
 import dev.dtc.demo.trace.TransactionTrace;
+import dev.dtc.demo.service.RemoteOrder;
+import dev.dtc.demo.trace.TraceEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -56,8 +62,46 @@ final class PlaceOrderCommand extends SessionCommand {
             + " before any commit is sent. The next command's recovery commits all three.")
     boolean crashAfterDecision;
 
+    @Option(names = "--coordinator", paramLabel = "URL", description = "Place the order through the HTTP"
+            + " coordinator at URL (./demo up starts one at http://127.0.0.1:8080), with the three services as"
+            + " participants, instead of in this process. The databases are then the services', not this command's.")
+    String coordinator;
+
+    @Option(names = "--orders-url", paramLabel = "URL", description = "With --coordinator: the orders service"
+            + " (default: env DTC_DEMO_ORDERS_URL, else the one ./demo up started, else http://127.0.0.1:9001/tx).")
+    String ordersUrl;
+
+    @Option(names = "--inventory-url", paramLabel = "URL", description = "With --coordinator: the inventory service"
+            + " (default: env DTC_DEMO_INVENTORY_URL, else the one ./demo up started, else http://127.0.0.1:9002/tx).")
+    String inventoryUrl;
+
+    @Option(names = "--payments-url", paramLabel = "URL", description = "With --coordinator: the payments service"
+            + " (default: env DTC_DEMO_PAYMENTS_URL, else the one ./demo up started, else http://127.0.0.1:9003/tx).")
+    String paymentsUrl;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "With --coordinator: the file holding the"
+            + " coordinator's bearer token (default: DTC_TOKEN, else the token ./demo up wrote to DATA_DIR/remote/token).")
+    Path tokenFile;
+
+    /** Units ordered by --out-of-stock in remote mode, where this command cannot read the stock: more than any. */
+    static final int MORE_THAN_ANY_STOCK = 1_000_000;
+
+    @Override
+    boolean remote() {
+        return coordinator != null;
+    }
+
     @Override
     void validate() {
+        if (remote() && (crashAfterPrepare || crashAfterDecision)) {
+            throw new IllegalArgumentException("--crash-after-prepare and --crash-after-decision crash this process's"
+                    + " coordinator; with --coordinator the coordinator runs elsewhere: start it with"
+                    + " ./demo up --coordinator-fault halt-after-decision (or halt-before-decision) instead");
+        }
+        if (remote() && (common.timeoutSeconds < 1 || common.timeoutSeconds > 600)) {
+            throw new IllegalArgumentException("--timeout must be 1 to 600 seconds with --coordinator, was "
+                    + common.timeoutSeconds);
+        }
         if (crashAfterPrepare && crashAfterDecision) {
             throw new IllegalArgumentException("choose one of --crash-after-prepare and --crash-after-decision");
         }
@@ -73,6 +117,56 @@ final class PlaceOrderCommand extends SessionCommand {
             lines.add(OrderLine.parse(item));
         }
         return lines;
+    }
+
+    @Override
+    int runRemote(Output output) throws Exception {
+        URI coordinatorUri = Tokens.httpUrl("--coordinator", coordinator);
+        Endpoints started = Endpoints.read(common.dataDirectory.toAbsolutePath().resolve("remote").resolve("endpoints"));
+        RemoteOrder.Services services = new RemoteOrder.Services(
+                Tokens.httpUrl("--orders-url", started.serviceUrl("orders", ordersUrl, 9001)).toString(),
+                Tokens.httpUrl("--inventory-url", started.serviceUrl("inventory", inventoryUrl, 9002)).toString(),
+                Tokens.httpUrl("--payments-url", started.serviceUrl("payments", paymentsUrl, 9003)).toString());
+        String token = Tokens.read(tokenFile, common.dataDirectory.toAbsolutePath().resolve("remote").resolve("token"));
+        List<OrderLine> lines = lines();
+        if (outOfStock) {
+            OrderLine first = lines.get(0);
+            lines.set(0, new OrderLine(first.sku(), MORE_THAN_ANY_STOCK));
+        }
+        long cents = amount == null ? catalogPrice(lines) : Money.parse(amount);
+        OrderRequest order = new OrderRequest(orderId == null ? OrderRequest.newOrderId() : orderId, customer, lines,
+                cents, declinePayment ? Catalog.BLOCKED_CARD : card);
+        output.placing(order);
+        RemoteOrder.Result result;
+        try {
+            result = new RemoteOrder(coordinatorUri, token).place(order, services,
+                    Duration.ofSeconds(common.timeoutSeconds));
+        } catch (IOException e) {
+            output.coordinatorLost(order, coordinator, e.getMessage() == null ? e.toString() : e.getMessage());
+            return ExitStatus.IN_DOUBT;
+        }
+        for (TraceEvent e : result.trace().events()) {
+            output.event(e, result.trace());
+        }
+        output.outcome(result.outcome(), result.trace());
+        output.remoteAnswer(result.answer());
+        return switch (result.outcome().result()) {
+            case COMMITTED -> ExitStatus.OK;
+            case ROLLED_BACK -> ExitStatus.ROLLED_BACK;
+            case HEURISTIC, IN_DOUBT -> ExitStatus.IN_DOUBT;
+        };
+    }
+
+    /** Catalog prices: in remote mode this command reads no database. */
+    private static long catalogPrice(List<OrderLine> lines) {
+        long total = 0;
+        for (OrderLine line : lines) {
+            Catalog.Product p = Catalog.PRODUCTS.stream().filter(x -> x.sku().equals(line.sku())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("there is no product " + line.sku()
+                            + " in the catalog; give --amount to order it anyway"));
+            total = Math.addExact(total, Math.multiplyExact(p.priceCents(), line.quantity()));
+        }
+        return total;
     }
 
     @Override

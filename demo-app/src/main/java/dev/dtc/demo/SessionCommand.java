@@ -29,6 +29,16 @@ abstract class SessionCommand implements Callable<Integer> {
     /** The command's work; returns its exit status. */
     abstract int run(DemoSession session, Output output) throws Exception;
 
+    /** True if the command runs without the demo's databases (place-order through the HTTP coordinator). */
+    boolean remote() {
+        return false;
+    }
+
+    /** The command's work when {@link #remote()}; returns its exit status. */
+    int runRemote(Output output) throws Exception {
+        throw new UnsupportedOperationException(spec.name() + " has no remote mode");
+    }
+
     /** Checks the command's own options before anything starts; throws IllegalArgumentException. */
     void validate() {
     }
@@ -39,8 +49,12 @@ abstract class SessionCommand implements Callable<Integer> {
         try (Progress progress = new Progress(parent.err, common.quiet)) {
             validate();
             int status;
-            try (DemoSession session = DemoSession.open(common, output, progress)) {
-                status = run(session, output);
+            if (remote()) {
+                status = runRemote(output);
+            } else {
+                try (DemoSession session = DemoSession.open(common, output, progress)) {
+                    status = run(session, output);
+                }
             }
             output.finish();
             return status;

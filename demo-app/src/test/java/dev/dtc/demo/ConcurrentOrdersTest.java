@@ -93,7 +93,7 @@ class ConcurrentOrdersTest {
         assertThat(rolledBack).hasSize(ORDERS - STOCK).allSatisfy(p -> {
             assertThat(p.outcome().result()).isEqualTo(OrderOutcome.Result.ROLLED_BACK);
             assertThat(p.outcome().refusedBy()).isEqualTo("inventory");
-            assertThat(p.outcome().reason()).startsWith("insufficient stock of " + SKU + ": 0 available, 1 ordered");
+            assertThat(p.outcome().reason()).startsWith("insufficient stock for " + SKU + ": 0 available, 1 ordered");
         });
         // nobody waited out a timeout: the lock queue moved, and each order finished well within its time
         assertThat(placed).allSatisfy(p -> {

@@ -66,7 +66,7 @@ class PlaceOrderTest {
         assertThat(doc.get("refusedBy").getAsString()).isEqualTo("inventory");
         assertThat(doc.get("stage").getAsString()).isEqualTo("WRITING");
         assertThat(doc.get("reason").getAsString())
-                .contains("insufficient stock of gizmo: " + gizmos + " available, " + (gizmos + 1) + " ordered");
+                .contains("insufficient stock for gizmo: " + gizmos + " available, " + (gizmos + 1) + " ordered");
         assertNothingLeftOf(orderId);
         assertThat(demo.available("gizmo")).isEqualTo(gizmos);
 

@@ -2,6 +2,7 @@ package dev.dtc.demo.output;
 
 import dev.dtc.RecoveryReport;
 import dev.dtc.audit.EventType;
+import dev.dtc.demo.service.RemoteAnswer;
 import dev.dtc.demo.shop.Catalog;
 import dev.dtc.demo.shop.Money;
 import dev.dtc.demo.shop.OrderBook;
@@ -189,6 +190,31 @@ public final class HumanOutput implements Output {
             case IN_DOUBT -> out.println("IN DOUBT" + took + ": " + o.reason()
                     + "\nThe next demo command's recovery finishes the transaction.");
         }
+        out.flush();
+    }
+
+    @Override
+    public void remoteAnswer(RemoteAnswer a) {
+        if (a.replayed()) {
+            out.println("(The coordinator had this order already: this is the outcome of its transaction " + a.transactionId()
+                    + ", not a second order.)");
+        }
+        List<String> pending = a.notAcknowledged();
+        if ("PENDING".equals(a.phase2()) && !pending.isEmpty()) {
+            out.println("Phase 2 PENDING: " + String.join(", ", pending) + (pending.size() == 1 ? " has" : " have")
+                    + " not acknowledged the commit yet. The decision is in the coordinator's log: it retries until"
+                    + " every participant commits (start a stopped service again: ./demo up).");
+        }
+        out.flush();
+    }
+
+    @Override
+    public void coordinatorLost(OrderRequest order, String coordinator, String message) {
+        out.println("IN DOUBT: the coordinator at " + coordinator + " did not answer (" + message + ").");
+        out.println("Whatever it decided is in its log. Start it again (./demo up), then send the same order again to"
+                + " read its outcome; the same order id is the same transaction, never a second order:");
+        out.println("  ./demo place-order --coordinator " + coordinator + " --order-id " + order.orderId()
+                + " [the same --item, --customer, --amount and card options]");
         out.flush();
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.dtc.RecoveryReport;
+import dev.dtc.demo.service.RemoteAnswer;
 import dev.dtc.demo.shop.Money;
 import dev.dtc.demo.shop.OrderBook;
 import dev.dtc.demo.shop.OrderLine;
@@ -86,6 +87,31 @@ public final class JsonOutput implements Output {
         document.addProperty("reason", o.reason());
         document.addProperty("tookMillis", o.took().toMillis());
         document.add("events", events(trace));
+    }
+
+    @Override
+    public void remoteAnswer(RemoteAnswer a) {
+        document.addProperty("coordinator", a.coordinator());
+        document.addProperty("phase2", a.phase2());
+        document.addProperty("replayed", a.replayed());
+        JsonArray ps = new JsonArray();
+        for (RemoteAnswer.ParticipantState p : a.participants()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", p.name());
+            o.addProperty("url", p.url());
+            o.addProperty("vote", p.vote());
+            o.addProperty("reason", p.reason());
+            o.addProperty("acknowledged", p.acknowledged());
+            ps.add(o);
+        }
+        document.add("participants", ps);
+    }
+
+    @Override
+    public void coordinatorLost(OrderRequest order, String coordinator, String message) {
+        document.addProperty("coordinator", coordinator);
+        document.addProperty("outcome", "IN_DOUBT");
+        document.addProperty("reason", "the coordinator did not answer: " + message);
     }
 
     @Override

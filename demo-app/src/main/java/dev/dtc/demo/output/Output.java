@@ -1,6 +1,7 @@
 package dev.dtc.demo.output;
 
 import dev.dtc.RecoveryReport;
+import dev.dtc.demo.service.RemoteAnswer;
 import dev.dtc.demo.shop.OrderBook;
 import dev.dtc.demo.shop.OrderOutcome;
 import dev.dtc.demo.shop.OrderRequest;
@@ -28,6 +29,15 @@ public interface Output {
 
     /** How the order ended. */
     void outcome(OrderOutcome outcome, TransactionTrace trace);
+
+    /** Remote mode: what the coordinator said beyond the outcome (phase 2, votes, a replay); after {@link #outcome}. */
+    void remoteAnswer(RemoteAnswer answer);
+
+    /**
+     * Remote mode: the coordinator did not answer (it is down, or died while running the order): the outcome is
+     * the coordinator's to tell once it is back.
+     */
+    void coordinatorLost(OrderRequest order, String coordinator, String message);
 
     /** The process is about to halt on purpose; nothing runs after this. */
     void crashing(CrashSwitch.Point point, OrderRequest order, TransactionTrace trace);

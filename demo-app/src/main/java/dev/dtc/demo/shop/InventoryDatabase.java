@@ -17,7 +17,7 @@ import java.util.Map;
  * left (see docs/locking.md). The database itself refuses to go below zero: the CHECK constraint
  * {@code stock_never_negative} fails the statement.
  */
-final class InventoryDatabase {
+public final class InventoryDatabase {
 
     /** The constraint's name is in the error message on MySQL (error 3819) and on MariaDB (error 4025). */
     private static final String STOCK_CHECK = "stock_never_negative";
@@ -25,7 +25,7 @@ final class InventoryDatabase {
     private InventoryDatabase() {
     }
 
-    static void reserve(Connection c, OrderRequest r) throws SQLException, Refusal {
+    public static void reserve(Connection c, OrderRequest r) throws SQLException, Refusal {
         try (PreparedStatement take = c.prepareStatement("UPDATE product SET available = available - ? WHERE sku = ?");
              PreparedStatement reserve = c.prepareStatement(
                      "INSERT INTO reservation (order_id, sku, quantity) VALUES (?, ?, ?)")) {
@@ -37,7 +37,7 @@ final class InventoryDatabase {
                     updated = take.executeUpdate();
                 } catch (SQLException e) {
                     if (e.getMessage() != null && e.getMessage().contains(STOCK_CHECK)) {
-                        throw new Refusal(Shop.INVENTORY, "insufficient stock of " + line.sku() + ": "
+                        throw new Refusal(Shop.INVENTORY, "insufficient stock for " + line.sku() + ": "
                                 + available(c, line.sku()) + " available, " + line.quantity() + " ordered (the CHECK"
                                 + " constraint " + STOCK_CHECK + " refused the update)", e);
                     }

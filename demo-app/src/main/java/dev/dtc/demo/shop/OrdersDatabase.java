@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /** The orders database (PostgreSQL): the order and its lines. */
-final class OrdersDatabase {
+public final class OrdersDatabase {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
     private OrdersDatabase() {
     }
 
-    static void insert(Connection c, OrderRequest r) throws SQLException, Refusal {
+    public static void insert(Connection c, OrderRequest r) throws SQLException, Refusal {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO customer_order (order_id, customer, amount_cents) VALUES (?, ?, ?)")) {
             ps.setString(1, r.orderId());

@@ -12,15 +12,16 @@ import java.util.List;
  * authorisation is a deferred constraint trigger that runs at PREPARE TRANSACTION (see payments.sql), so a
  * declined card is a real vote to abort in phase 1.
  */
-final class PaymentsDatabase {
+public final class PaymentsDatabase {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String FOREIGN_KEY_VIOLATION = "23503";
+    private static final String CHECK_VIOLATION = "23514";
 
     private PaymentsDatabase() {
     }
 
-    static void record(Connection c, OrderRequest r) throws SQLException, Refusal {
+    public static void record(Connection c, OrderRequest r) throws SQLException, Refusal {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO payment (order_id, card_number, amount_cents) VALUES (?, ?, ?)")) {
             ps.setString(1, r.orderId());
@@ -36,6 +37,31 @@ final class PaymentsDatabase {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs the card issuer's authorisation now instead of at commit ({@code SET CONSTRAINTS ... IMMEDIATE}), so a
+     * service can refuse a declined card with the issuer's words: a participant of the HTTP coordinator votes in
+     * its work, before the kit prepares, and a failed PREPARE TRANSACTION would only say that it failed. The vote
+     * is the same ABORT in phase 1 either way.
+     */
+    public static void authoriseNow(Connection c, OrderRequest r) throws SQLException, Refusal {
+        try (PreparedStatement ps = c.prepareStatement("SET CONSTRAINTS payment_authorised_at_commit IMMEDIATE")) {
+            ps.execute();
+        } catch (SQLException e) {
+            if (CHECK_VIOLATION.equals(e.getSQLState())) {
+                throw new Refusal(Shop.PAYMENTS, firstLine(e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    /** PostgreSQL's message without its "ERROR: " and its "Where:" lines. */
+    private static String firstLine(String message) {
+        String m = message == null ? "declined" : message.strip();
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl).strip();
+        return m.startsWith("ERROR: ") ? m.substring("ERROR: ".length()) : m;
     }
 
     static List<Payment> list(Connection c) throws SQLException {

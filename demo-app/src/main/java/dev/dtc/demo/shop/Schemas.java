@@ -51,6 +51,62 @@ public final class Schemas {
         }
     }
 
+    /**
+     * Creates one participant's database and tables, for a service that owns only that one ({@code serve}):
+     * orders and payments on PostgreSQL, inventory on MySQL/MariaDB.
+     *
+     * @param participant {@link Shop#ORDERS}, {@link Shop#INVENTORY} or {@link Shop#PAYMENTS}
+     */
+    public static void createFor(String participant, ServerAddress server, DatabaseNames names) {
+        try {
+            switch (participant) {
+                case Shop.ORDERS -> {
+                    createPostgresDatabase(server, names.orders());
+                    try (Connection c = connect(server, names.orders())) {
+                        SqlScript.load("orders.sql").run(c);
+                    }
+                }
+                case Shop.PAYMENTS -> {
+                    createPostgresDatabase(server, names.payments());
+                    try (Connection c = connect(server, names.payments())) {
+                        SqlScript.load("payments.sql").run(c);
+                    }
+                }
+                case Shop.INVENTORY -> {
+                    createMysqlDatabase(server, names.inventory());
+                    try (Connection c = connect(server, names.inventory())) {
+                        requireEnforcedCheckConstraints(c, server);
+                        SqlScript.load("inventory.sql").run(c);
+                    }
+                }
+                default -> throw new IllegalArgumentException("no participant " + participant);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the " + participant + " database: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stocks one participant's first data (cards for payments, products for inventory) into empty tables. */
+    public static void seedFor(String participant, ServerAddress server, DatabaseNames names) {
+        try {
+            if (participant.equals(Shop.PAYMENTS)) {
+                try (Connection c = connect(server, names.payments())) {
+                    if (isEmpty(c, "card")) {
+                        seedCards(c);
+                    }
+                }
+            } else if (participant.equals(Shop.INVENTORY)) {
+                try (Connection c = connect(server, names.inventory())) {
+                    if (isEmpty(c, "product")) {
+                        seedProducts(c, false);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot stock the " + participant + " database: " + e.getMessage(), e);
+        }
+    }
+
     /** Stocks the catalog's products and cards into tables that are empty (a fresh demo). */
     public static void seed(ServerAddress postgres, ServerAddress mysql, DatabaseNames names) {
         try {

@@ -25,6 +25,24 @@ public final class TransactionTrace {
     private volatile String transactionId;
     private int votesToCommit;
 
+    /**
+     * The trace of a transaction that ran elsewhere (the HTTP coordinator), from the events it reported, each
+     * already named by participant; the branch ids the coordinator's details mention are named for people too.
+     */
+    public static TransactionTrace ofRemote(String transactionId, List<TraceEvent> reported,
+                                            Map<String, String> participantsByBranch) {
+        TransactionTrace trace = new TransactionTrace();
+        trace.began(transactionId);
+        trace.participantsByBranch.putAll(participantsByBranch);
+        for (TraceEvent e : reported) {
+            trace.events.add(e);
+            if (e.type() == EventType.VOTE_COMMIT) {
+                trace.votesToCommit++;
+            }
+        }
+        return trace;
+    }
+
     /** Adds a watcher that sees every later event, e.g. the live output or a crash switch. */
     public TransactionTrace watch(Consumer<TraceEvent> watcher) {
         watchers.add(watcher);
