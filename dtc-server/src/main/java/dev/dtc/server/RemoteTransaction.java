@@ -98,7 +98,20 @@ final class RemoteTransaction implements Timed {
             return;
         }
         events.add(new Event(e.at(), e.type().name(), e.branch() == null ? null : participantByBranch.get(e.branch()),
-                e.detail()));
+                readable(e.detail())));
+    }
+
+    /** Engine details name branches by Xid ({@code id:n}); the API's reader knows participants by name. */
+    private String readable(String detail) {
+        if (detail == null || detail.indexOf(':') < 0) {
+            return detail;
+        }
+        // the last branch first: "id:1" is a prefix of "id:10"
+        for (int i = branches.size() - 1; i >= 0; i--) {
+            HttpBranch b = branches.get(i);
+            detail = detail.replace(b.xid().toString(), b.address().name());
+        }
+        return detail;
     }
 
     List<Event> events() {
