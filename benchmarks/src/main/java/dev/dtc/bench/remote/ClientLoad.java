@@ -18,7 +18,12 @@ final class ClientLoad {
     private ClientLoad() {
     }
 
-    static RemotePoint run(Workload workload, int clients, Duration warmup, Duration window) throws InterruptedException {
+    /**
+     * @param coordinator the coordinator's CPU (or a meter answering -1), read at the window's start and end
+     * @param local       this JVM's CPU, the same way
+     */
+    static RemotePoint run(Workload workload, int clients, Duration warmup, Duration window, CpuMeter coordinator,
+            CpuMeter local) throws InterruptedException {
         AtomicLong sequence = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -36,6 +41,13 @@ final class ClientLoad {
         timeline.measureFrom = System.nanoTime() + warmup.toNanos();
         timeline.measureUntil = timeline.measureFrom + window.toNanos();
         go.countDown(); // happens-before every client's await(): they see the timeline
+        // this thread is idle while the clients run: it reads the CPU meters at the window's edges
+        sleepUntil(timeline.measureFrom);
+        long coordinatorFrom = coordinator.cpuNanos();
+        long localFrom = local.cpuNanos();
+        sleepUntil(timeline.measureUntil);
+        long coordinatorCpu = delta(coordinatorFrom, coordinator.cpuNanos());
+        long localCpu = delta(localFrom, local.cpuNanos());
         for (Thread t : threads) {
             t.join();
         }
@@ -62,7 +74,18 @@ final class ClientLoad {
         }
         return new RemotePoint(workload.label(), clients, committed, rolledBack, failed, window.toNanos() / 1e9,
                 merged.getValueAtPercentile(50), merged.getValueAtPercentile(99), merged.getMaxValue(),
-                committedOverall, rolledBackOverall, failedOverall, null, firstFailure);
+                committedOverall, rolledBackOverall, failedOverall, coordinatorCpu, localCpu, null, firstFailure);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+    }
+
+    private static long delta(long from, long to) {
+        return from < 0 || to < 0 ? -1 : to - from;
     }
 
     /** When recording starts and stops; written once before the clients are released. */

@@ -155,6 +155,10 @@ final class CoordinatorProcess implements AutoCloseable {
         return process.pid();
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     Path logFile() {
         return logFile;
     }

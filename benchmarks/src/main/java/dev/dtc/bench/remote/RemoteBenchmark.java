@@ -84,8 +84,9 @@ final class RemoteBenchmark {
                 floors.add(new ParticipantPattern(newClient(), noOps.urls(), token,
                         PayloadSource.generator(settings.participants())));
             }
+            CpuMeter coordinatorCpu = CpuMeter.of(coordinator.handle());
             for (int clients : settings.clientCounts()) {
-                points.add(measure(dtc, clients, noOps, settings.noOpParticipants() ? settings.participants() : -1,
+                points.add(measure(dtc, clients, coordinatorCpu, noOps, settings.noOpParticipants() ? settings.participants() : -1,
                         settings.participants()));
                 if (!coordinator.alive()) {
                     throw new IllegalStateException("the coordinator exited during the run; its log: "
@@ -93,7 +94,7 @@ final class RemoteBenchmark {
                 }
                 for (Workload floor : floors) {
                     int perTx = floor instanceof DirectCall ? 1 : settings.participants();
-                    points.add(measure(floor, clients, noOps, perTx, floor instanceof DirectCall ? 0 : perTx));
+                    points.add(measure(floor, clients, coordinatorCpu, noOps, perTx, floor instanceof DirectCall ? 0 : perTx));
                 }
             }
         }
@@ -106,17 +107,20 @@ final class RemoteBenchmark {
      * @param prepares prepares each committed transaction must have made on the no-op participants; -1: no check
      * @param commits  commits each must have made
      */
-    private RemotePoint measure(Workload workload, int clients, NoOpParticipants noOps, long prepares, long commits)
-            throws InterruptedException {
+    private RemotePoint measure(Workload workload, int clients, CpuMeter coordinatorCpu, NoOpParticipants noOps,
+            long prepares, long commits) throws InterruptedException {
         progress.println("== " + workload.label() + ", " + clients + " client(s): " + settings.warmup().toMillis()
                 + " ms warm-up + " + settings.window().toMillis() + " ms");
         noOps.reset();
-        RemotePoint p = ClientLoad.run(workload, clients, settings.warmup(), settings.window());
+        RemotePoint p = ClientLoad.run(workload, clients, settings.warmup(), settings.window(), coordinatorCpu,
+                CpuMeter.thisJvm());
         if (prepares >= 0) {
             p = p.withCheck(check(p, noOps.counts(), prepares, commits));
         }
-        progress.println(String.format(Locale.ROOT, "   %,.0f tx/s, p50 %.3f ms, p99 %.3f ms, %d rolled back, %d failed%s%s",
+        progress.println(String.format(Locale.ROOT, "   %,.0f tx/s, p50 %.3f ms, p99 %.3f ms, %d rolled back, %d failed;"
+                + " CPU per tx: coordinator %.0f us, this JVM %.0f us%s%s",
                 p.transactionsPerSecond(), p.p50Nanos() / 1e6, p.p99Nanos() / 1e6, p.rolledBack(), p.failed(),
+                p.cpuMicrosPerTransaction(p.coordinatorCpuNanos()), p.cpuMicrosPerTransaction(p.localCpuNanos()),
                 p.check() == null ? "" : "; CHECK: " + p.check(),
                 p.firstFailure() == null ? "" : "; first failure: " + p.firstFailure()));
         return p;

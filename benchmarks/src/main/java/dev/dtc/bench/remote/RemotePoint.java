@@ -15,6 +15,8 @@ package dev.dtc.bench.remote;
  * @param committedOverall  committed including the warm-up, for the participants' call check
  * @param rolledBackOverall the same for rolled back
  * @param failedOverall     the same for failed
+ * @param coordinatorCpuNanos CPU the coordinator process used during the window, -1 if unknown
+ * @param localCpuNanos     CPU this JVM (clients and no-op participants) used during the window, -1 if unknown
  * @param check             null if the participants saw exactly what the committed transactions call for (or
  *                          nothing was checked), else what they saw
  * @param firstFailure      the first failure's message, or null
@@ -32,6 +34,8 @@ record RemotePoint(
         long committedOverall,
         long rolledBackOverall,
         long failedOverall,
+        long coordinatorCpuNanos,
+        long localCpuNanos,
         String check,
         String firstFailure) {
 
@@ -39,8 +43,14 @@ record RemotePoint(
         return committed / seconds;
     }
 
+    /** CPU microseconds per committed transaction, or NaN if unknown. */
+    double cpuMicrosPerTransaction(long cpuNanos) {
+        return cpuNanos < 0 || committed == 0 ? Double.NaN : cpuNanos / 1000.0 / committed;
+    }
+
     RemotePoint withCheck(String mismatch) {
         return new RemotePoint(workload, clients, committed, rolledBack, failed, seconds, p50Nanos, p99Nanos, maxNanos,
-                committedOverall, rolledBackOverall, failedOverall, mismatch, firstFailure);
+                committedOverall, rolledBackOverall, failedOverall, coordinatorCpuNanos, localCpuNanos, mismatch,
+                firstFailure);
     }
 }

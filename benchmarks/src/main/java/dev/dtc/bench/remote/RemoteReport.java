@@ -9,6 +9,9 @@ import java.util.Set;
 /**
  * The remote run as Markdown: one row per workload and client count, then dtc's throughput beside each floor's
  * as a ratio (dtc tx/s ÷ floor tx/s: 1.0× would mean coordination costs nothing beyond the floor's round trips).
+ * CPU per committed transaction is shown for the coordinator process (dtc rows only: it idles during the floors)
+ * and for the benchmark's own JVM (clients and no-op participants), both over the window: on cores shared with
+ * other work, CPU per transaction is steadier than throughput.
  */
 final class RemoteReport {
 
@@ -20,14 +23,17 @@ final class RemoteReport {
 
     String render() {
         StringBuilder out = new StringBuilder();
-        out.append("| workload | clients | committed tx/s | p50 latency (ms) | p99 latency (ms) | rolled back | failed |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| workload | clients | committed tx/s | p50 latency (ms) | p99 latency (ms) | rolled back | failed"
+                + " | coordinator CPU µs/tx | benchmark JVM CPU µs/tx |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         boolean anyMismatch = false;
         for (RemotePoint p : points) {
             anyMismatch |= p.check() != null;
-            out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d | %d |%n", p.workload(),
-                    p.clients(), grouped(p.transactionsPerSecond()), p.check() == null ? "" : " †",
-                    p.p50Nanos() / 1e6, p.p99Nanos() / 1e6, p.rolledBack(), p.failed()));
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d | %d | %s | %s |%n",
+                    p.workload(), p.clients(), grouped(p.transactionsPerSecond()), p.check() == null ? "" : " †",
+                    p.p50Nanos() / 1e6, p.p99Nanos() / 1e6, p.rolledBack(), p.failed(),
+                    cpu(p.workload().equals("dtc") ? p.cpuMicrosPerTransaction(p.coordinatorCpuNanos()) : Double.NaN),
+                    cpu(p.cpuMicrosPerTransaction(p.localCpuNanos()))));
         }
         if (anyMismatch) {
             out.append("\n† the participants did not see exactly the calls the committed transactions call for:\n");
@@ -91,6 +97,10 @@ final class RemoteReport {
 
     private Optional<RemotePoint> find(String workload, int clients) {
         return points.stream().filter(p -> p.workload().equals(workload) && p.clients() == clients).findFirst();
+    }
+
+    private static String cpu(double micros) {
+        return Double.isNaN(micros) ? "—" : grouped(micros);
     }
 
     private static String grouped(double value) {

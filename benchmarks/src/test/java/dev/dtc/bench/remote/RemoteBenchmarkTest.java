@@ -59,8 +59,8 @@ class RemoteBenchmarkTest {
 
         String table = new RemoteReport(points).render();
 
-        assertThat(table).contains("| dtc | 16 | 500 |")
-                .contains("| floor: 6 calls | 16 | 1,000 † |")
+        assertThat(table).contains("| dtc | 16 | 500 | 1.000 | 2.000 | 0 | 0 | 800 | 200 |")
+                .contains("| floor: 6 calls | 16 | 1,000 † | 1.000 | 2.000 | 0 | 0 | — | 100 |")
                 .contains("| 16 | 500 | 2,000 | 0.25× | 1,000 | 0.50× |")
                 .contains("- floor: 6 calls, 16 clients: participants saw 1 prepare");
         assertThat(new RemoteReport(points).clean()).isFalse();
@@ -68,6 +68,6 @@ class RemoteBenchmarkTest {
 
     private static RemotePoint point(String workload, int clients, long committed, String check) {
         return new RemotePoint(workload, clients, committed, 0, 0, 10.0, 1_000_000, 2_000_000, 3_000_000, committed,
-                0, 0, check, null);
+                0, 0, 4_000_000_000L, 1_000_000_000L, check, null);
     }
 }
