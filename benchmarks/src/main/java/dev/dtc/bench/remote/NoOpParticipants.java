@@ -33,6 +33,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class NoOpParticipants implements AutoCloseable {
 
+    private static final long IDLE_TIMEOUT_MS = 30 * 60 * 1000L;
     private static final byte[] COMMIT_VOTE = "{\"vote\":\"COMMIT\"}".getBytes(StandardCharsets.UTF_8);
 
     /** Calls received since the last {@link #reset()}; refused ones had a wrong token or path. */
@@ -61,6 +62,9 @@ final class NoOpParticipants implements AutoCloseable {
             ServerConnector c = new ServerConnector(jetty);
             c.setHost("127.0.0.1");
             c.setPort(0);
+            // longer than any pause between points: the coordinator's client keeps these connections between its
+            // points, and a connection the server closes while idle can fail the next request that reuses it
+            c.setIdleTimeout(IDLE_TIMEOUT_MS);
             jetty.addConnector(c);
             connectors.add(c);
         }

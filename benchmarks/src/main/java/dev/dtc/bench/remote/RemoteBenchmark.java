@@ -75,17 +75,18 @@ final class RemoteBenchmark {
                     ? settings.participants() + " no-op (Jetty 12 core handler, this JVM, one port each)"
                     : dtcParticipants + " (given by --participants)") + "; payloads " + settings.payloads().describe());
 
-            // one HttpClient per workload, as one service would have, each warming its own connection pool
-            DtcTransactions dtc = new DtcTransactions(newClient(), json, coordinator.url(), token, dtcParticipants,
-                    settings.payloads(), settings.timeoutMs());
-            List<Workload> floors = new ArrayList<>();
-            if (settings.floors()) {
-                floors.add(new DirectCall(newClient(), noOps.urls().get(0), token, dtc));
-                floors.add(new ParticipantPattern(newClient(), noOps.urls(), token,
-                        PayloadSource.generator(settings.participants())));
-            }
             CpuMeter coordinatorCpu = CpuMeter.of(coordinator.handle());
             for (int clients : settings.clientCounts()) {
+                // a new HttpClient per point, as one calling service would have, warming its own connection pool:
+                // none reuses a connection left idle through the other points (which a server may have closed)
+                DtcTransactions dtc = new DtcTransactions(newClient(), json, coordinator.url(), token,
+                        dtcParticipants, settings.payloads(), settings.timeoutMs());
+                List<Workload> floors = new ArrayList<>();
+                if (settings.floors()) {
+                    floors.add(new DirectCall(newClient(), noOps.urls().get(0), token, dtc));
+                    floors.add(new ParticipantPattern(newClient(), noOps.urls(), token,
+                            PayloadSource.generator(settings.participants())));
+                }
                 points.add(measure(dtc, clients, coordinatorCpu, noOps, settings.noOpParticipants() ? settings.participants() : -1,
                         settings.participants()));
                 if (!coordinator.alive()) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code java -jar dtc-benchmarks.jar remote}: the remote path, client → dtc-server → participants, over HTTP. */
 @Command(name = "remote", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Transactions through dtc-server as a separate process, over HTTP, with no-op participants (or yours),",
+            "Transactions through dtc-server, a separate process, over HTTP to no-op participants (or yours),",
             "beside the floor: the same HTTP stack making the round trips alone. Committed tx/s, p50/p99 latency.",
             "Progress goes to stderr; the Markdown report to stdout."})
 public final class RemoteCommand implements Callable<Integer> {
@@ -65,7 +65,7 @@ public final class RemoteCommand implements Callable<Integer> {
     List<URI> participants;
 
     @Option(names = "--payload-file", paramLabel = "FILE",
-            description = "JSON array, one payload template per participant; ${seq} and ${uuid} are replaced per"
+            description = "JSON array, one payload template per participant; $${seq} and $${uuid} are replaced per"
                     + " transaction (default: {\"seq\":N}).")
     Path payloadFile;
 
