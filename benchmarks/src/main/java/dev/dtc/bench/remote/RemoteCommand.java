@@ -98,13 +98,13 @@ public final class RemoteCommand implements Callable<Integer> {
         out.append("- load average (1 min) before ").append(loadBefore).append(", after ").append(loadAfter).append('\n');
         out.append("- per point: ").append(settings.warmup().toMillis() / 1000.0).append(" s warm-up, then ")
                 .append(settings.window().toMillis() / 1000.0).append(" s measured; clients: closed loop,")
-                .append(" java.net.http.HttpClient HTTP/1.1, one client object per workload\n");
+                .append(" java.net.http.HttpClient HTTP/1.1, a new client object per workload and point\n");
         for (String line : run.description()) {
             out.append("- ").append(line).append('\n');
         }
         out.append("- floor: 1 call = the dtc request body POSTed straight to a no-op participant's /prepare;")
-                .append(" floor: ").append(2 * settings.participants()).append(" calls = prepare to every no-op")
-                .append(" participant in parallel, then commit to every one in parallel, from the client\n\n");
+                .append(" floor: ").append(2 * settings.participants()).append(" calls = prepare to each no-op")
+                .append(" participant, then commit to each, one blocking call after the other, from the client\n\n");
         System.out.println(out.append(report.render()));
         return report.clean() ? 0 : 1;
     }
