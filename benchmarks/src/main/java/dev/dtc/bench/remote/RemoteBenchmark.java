@@ -29,6 +29,7 @@ final class RemoteBenchmark {
             boolean quietServer,
             Path workDir,
             List<Integer> clientCounts,
+            Duration jitWarmup,
             Duration warmup,
             Duration window,
             int participants,
@@ -76,6 +77,9 @@ final class RemoteBenchmark {
                     : dtcParticipants + " (given by --participants)") + "; payloads " + settings.payloads().describe());
 
             CpuMeter coordinatorCpu = CpuMeter.of(coordinator.handle());
+            if (!settings.jitWarmup().isZero()) {
+                warmUpOnce(json, token, coordinator, noOps, dtcParticipants);
+            }
             for (int clients : settings.clientCounts()) {
                 // a new HttpClient per point, as one calling service would have, warming its own connection pool:
                 // none reuses a connection left idle through the other points (which a server may have closed)
@@ -100,6 +104,33 @@ final class RemoteBenchmark {
             }
         }
         return new Run(points, description);
+    }
+
+    /**
+     * Before the first point, every workload once at the largest client count, nothing recorded. On two busy cores
+     * the JIT compilers of both JVMs need tens of seconds: with only the per-point warm-up, C2 still took 29-47 %
+     * of the coordinator's CPU inside the first windows, and a 1-client point measured 145 tx/s after 5 s of
+     * warm-up but 506 tx/s after 20 s.
+     */
+    private void warmUpOnce(ObjectMapper json, String token, CoordinatorProcess coordinator, NoOpParticipants noOps,
+            List<URI> dtcParticipants) throws InterruptedException {
+        int clients = settings.clientCounts().stream().max(Integer::compare).orElse(1);
+        DtcTransactions dtc = new DtcTransactions(newClient(), json, coordinator.url(), token, dtcParticipants,
+                settings.payloads(), settings.timeoutMs());
+        List<Workload> all = new ArrayList<>(List.of(dtc));
+        if (settings.floors()) {
+            all.add(new DirectCall(newClient(), noOps.urls().get(0), token, dtc));
+            all.add(new ParticipantPattern(newClient(), noOps.urls(), token, PayloadSource.generator(settings.participants())));
+        }
+        for (Workload w : all) {
+            progress.println("== JIT warm-up: " + w.label() + ", " + clients + " client(s), "
+                    + settings.jitWarmup().toMillis() + " ms, not recorded");
+            RemotePoint p = ClientLoad.run(w, clients, Duration.ZERO, settings.jitWarmup(), () -> -1, () -> -1);
+            if (p.failed() > 0 || p.rolledBack() > 0) {
+                progress.println("   during the JIT warm-up: " + p.rolledBack() + " rolled back, " + p.failed()
+                        + " failed; first failure: " + p.firstFailure());
+            }
+        }
     }
 
     /**

@@ -42,6 +42,11 @@ public final class RemoteCommand implements Callable<Integer> {
             description = "Warm-up before each point, not recorded (default: ${DEFAULT-VALUE} s).")
     double warmupSeconds;
 
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Before the first point, run each workload this long at the largest client count, not"
+                    + " recorded, so both JVMs are compiled (default: ${DEFAULT-VALUE} s; 0: none).")
+    double jitWarmupSeconds;
+
     @Option(names = "--server-jar", paramLabel = "JAR",
             description = "dtc-server's runnable jar (default: dtc-server/target/dtc-server.jar, looked for from the"
                     + " current directory and from this jar's).")
@@ -96,6 +101,8 @@ public final class RemoteCommand implements Callable<Integer> {
                 .append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("- load average (1 min) before ").append(loadBefore).append(", after ").append(loadAfter).append('\n');
+        out.append("- before the first point: each workload ").append(settings.jitWarmup().toMillis() / 1000.0)
+                .append(" s at the largest client count, not recorded (JIT warm-up)\n");
         out.append("- per point: ").append(settings.warmup().toMillis() / 1000.0).append(" s warm-up, then ")
                 .append(settings.window().toMillis() / 1000.0).append(" s measured; clients: closed loop,")
                 .append(" java.net.http.HttpClient HTTP/1.1, a new client object per workload and point\n");
@@ -113,7 +120,7 @@ public final class RemoteCommand implements Callable<Integer> {
         if (clients.stream().anyMatch(n -> n < 1)) {
             throw new ParameterException(spec.commandLine(), "--clients: every count must be at least 1, got " + clients);
         }
-        if (durationSeconds <= 0 || warmupSeconds < 0) {
+        if (durationSeconds <= 0 || warmupSeconds < 0 || jitWarmupSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--duration must be above 0 and --warmup at least 0 seconds");
         }
         if (timeoutMs < 1) {
@@ -146,7 +153,7 @@ public final class RemoteCommand implements Callable<Integer> {
         return new RemoteBenchmark.Settings(CoordinatorProcess.Launch.jar(jar),
                 serverJvmOptions != null ? serverJvmOptions : List.of("-Xms1g", "-Xmx1g"), !serverAuditLog,
                 workDirectory != null ? workDirectory : jarDir, List.copyOf(clients),
-                Duration.ofMillis(Math.round(warmupSeconds * 1000)), Duration.ofMillis(Math.round(durationSeconds * 1000)),
+                Duration.ofMillis(Math.round(jitWarmupSeconds * 1000)), Duration.ofMillis(Math.round(warmupSeconds * 1000)), Duration.ofMillis(Math.round(durationSeconds * 1000)),
                 count, external, payloads, timeoutMs, !noFloor);
     }
 

@@ -25,7 +25,7 @@ class RemoteBenchmarkTest {
     void countsCommittedTransactionsThroughARealCoordinatorAndChecksWhatTheParticipantsSaw() throws Exception {
         RemoteBenchmark.Settings settings = new RemoteBenchmark.Settings(
                 CoordinatorProcess.Launch.classPath(System.getProperty("java.class.path")),
-                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), true, work, List.of(2),
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), true, work, List.of(2), Duration.ZERO,
                 Duration.ofMillis(200), Duration.ofMillis(700), 3, List.of(), PayloadSource.generator(3), 5000, true);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
