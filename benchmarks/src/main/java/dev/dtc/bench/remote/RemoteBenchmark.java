@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * The remote-path harness: no-op participants in this JVM, dtc-server in its own process, and for each client
@@ -36,7 +35,8 @@ final class RemoteBenchmark {
             List<URI> externalParticipants,
             PayloadSource payloads,
             long timeoutMs,
-            boolean floors) {
+            boolean floors,
+            String token) {
 
         boolean noOpParticipants() {
             return externalParticipants.isEmpty();
@@ -59,7 +59,7 @@ final class RemoteBenchmark {
     }
 
     Run run() throws Exception {
-        String token = "bench-" + UUID.randomUUID();
+        String token = settings.token();
         ObjectMapper json = new ObjectMapper();
         List<RemotePoint> points = new ArrayList<>();
         List<String> description = new ArrayList<>();

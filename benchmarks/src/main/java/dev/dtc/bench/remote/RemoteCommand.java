@@ -69,6 +69,11 @@ public final class RemoteCommand implements Callable<Integer> {
                     + " floors still use no-op participants, as many as given here).")
     List<URI> participants;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "The bearer token the coordinator is started with and sends to participants; services given"
+                    + " by --participants must accept it (default: a random one per run).")
+    String token;
+
     @Option(names = "--payload-file", paramLabel = "FILE",
             description = "JSON array, one payload template per participant; $${seq} and $${uuid} are replaced per"
                     + " transaction (default: {\"seq\":N}).")
@@ -137,6 +142,9 @@ public final class RemoteCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--participants: " + u + " is not an http(s) URL");
             }
         }
+        if (token != null && !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new ParameterException(spec.commandLine(), "--token must be printable ASCII without spaces");
+        }
         PayloadSource payloads;
         try {
             payloads = payloadFile == null ? PayloadSource.generator(count)
@@ -154,7 +162,8 @@ public final class RemoteCommand implements Callable<Integer> {
                 serverJvmOptions != null ? serverJvmOptions : List.of("-Xms1g", "-Xmx1g"), !serverAuditLog,
                 workDirectory != null ? workDirectory : jarDir, List.copyOf(clients),
                 Duration.ofMillis(Math.round(jitWarmupSeconds * 1000)), Duration.ofMillis(Math.round(warmupSeconds * 1000)), Duration.ofMillis(Math.round(durationSeconds * 1000)),
-                count, external, payloads, timeoutMs, !noFloor);
+                count, external, payloads, timeoutMs, !noFloor,
+                token != null ? token : "bench-" + java.util.UUID.randomUUID());
     }
 
     /** dtc-server/target/dtc-server.jar under the current directory, else beside this jar's module (benchmarks/target/..). */

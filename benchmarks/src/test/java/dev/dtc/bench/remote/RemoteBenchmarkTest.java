@@ -26,7 +26,8 @@ class RemoteBenchmarkTest {
         RemoteBenchmark.Settings settings = new RemoteBenchmark.Settings(
                 CoordinatorProcess.Launch.classPath(System.getProperty("java.class.path")),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), true, work, List.of(2), Duration.ZERO,
-                Duration.ofMillis(200), Duration.ofMillis(700), 3, List.of(), PayloadSource.generator(3), 5000, true);
+                Duration.ofMillis(200), Duration.ofMillis(700), 3, List.of(), PayloadSource.generator(3), 5000, true,
+                "test-token");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         RemoteBenchmark.Run run = new RemoteBenchmark(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
