@@ -90,7 +90,7 @@ public final class DtcServer implements AutoCloseable {
         ObjectMapper json = json();
         ParticipantCalls calls = new ParticipantCalls(config.token(), config.phaseTwoTimeout());
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
-                        config.recoveryInterval(), Duration.ofSeconds(10), List.of()),
+                        config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING),
                 DecisionLog.opener(config.dataDir().resolve("log"), LogConfig.defaults()));
         history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
         RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
@@ -128,11 +128,12 @@ public final class DtcServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server failed", e);
         }
-        if (engine != null) {
-            engine.close();
-        }
+        // the history first: what it still writes lets the engine write those decisions' END records
         if (history != null) {
             history.close();
+        }
+        if (engine != null) {
+            engine.close();
         }
     }
 }

@@ -192,8 +192,11 @@ final class RemoteCoordinator implements AuditListener {
         }
     }
 
-    /** Before a commit decision's END record: its answer goes to the outcome history, forced. */
-    private void recordCommitted(String id) {
+    /**
+     * Before a commit decision's END record: its answer goes to the outcome history; the END is written once
+     * that is forced (nobody else waits for it, the client has its answer already).
+     */
+    private java.util.concurrent.CompletionStage<?> recordCommitted(String id) {
         RemoteTransaction t = known.get(id);
         ObjectNode answer;
         if (t != null) {
@@ -202,7 +205,7 @@ final class RemoteCoordinator implements AuditListener {
         } else {
             Decisions.Decision d = engine.decisions().get(id);
             if (d == null) {
-                return;
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
             answer = views.of(d);
         }
@@ -212,7 +215,7 @@ final class RemoteCoordinator implements AuditListener {
                 o.put("acknowledged", true); // END follows: every participant acknowledged
             }
         });
-        await(history.record(id, answer), id);
+        return history.record(id, answer);
     }
 
     private static void await(java.util.concurrent.CompletableFuture<Void> f, String id) {

@@ -91,8 +91,8 @@ class RemoteTransactionTest {
         Api.Answer g = api.get("/v1/transactions/" + id);
         assertThat(g.status()).isEqualTo(200);
         assertThat(g.body().get("outcome").asText()).isEqualTo("COMMITTED");
-        // the outcome is on disk before the decision left the log
-        assertThat(Files.readString(onlyOutcomeFile())).contains("\"id\":\"" + id + "\"");
+        // the outcome reaches the history (forced there before the decision's END record is written)
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(onlyOutcomeFile()).contains("\"id\":\"" + id + "\""));
     }
 
     private Path onlyOutcomeFile() throws Exception {

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +153,8 @@ public final class Decisions {
     private final Audit audit;
     private final Map<String, Decision> open = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHandOver = txId -> { };
-    private volatile Consumer<String> beforeEnd = txId -> { };
+    private static final CompletableFuture<Void> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(null);
+    private volatile Function<String, CompletionStage<?>> beforeEnd = txId -> NOTHING_TO_WAIT_FOR;
 
     public Decisions(DecisionStore store, Audit audit) {
         this.store = store;
@@ -163,13 +167,14 @@ public final class Decisions {
     }
 
     /**
-     * Told the transaction id of a commit decision just before its END record is written, on the thread that
-     * ends it; the END waits until it returns. A face that must still answer for the outcome after the log has
-     * forgotten it (the HTTP coordinator keeps outcomes for a retention period) makes its own record durable
-     * here. Not called for an operator's end of a heuristic or stuck decision.
+     * Told the transaction id of a commit decision once every branch is finished; the END record is written when
+     * the stage it returns completes (on the thread that completes it), and not at all if it fails. A face that
+     * must still answer for the outcome after the log has forgotten it (the HTTP coordinator keeps outcomes for
+     * a retention period) makes its own record durable first; nobody waits for that but the END record. Not
+     * called for an operator's end of a heuristic or stuck decision.
      */
-    public void beforeEnd(Consumer<String> c) {
-        this.beforeEnd = c;
+    public void beforeEnd(Function<String, CompletionStage<?>> f) {
+        this.beforeEnd = f;
     }
 
     /** Loads what the store held at start-up; every branch belongs to recovery. */
@@ -356,16 +361,22 @@ public final class Decisions {
         if (d.ended.get()) {
             return;
         }
+        CompletionStage<?> recorded;
         try {
-            beforeEnd.accept(d.txId);
+            recorded = beforeEnd.apply(d.txId);
         } catch (RuntimeException e) {
-            // The decision stays open (in the log too), so nothing is lost: the next start drives its branches
-            // again, they answer "already done", and the end is tried once more.
-            LOG.warn("could not record the outcome of {} before ending its decision; it stays open until the next"
-                    + " start", d.txId, e);
-            return;
+            recorded = CompletableFuture.failedFuture(e);
         }
-        end(d);
+        recorded.whenComplete((ignored, error) -> {
+            if (error == null) {
+                end(d);
+            } else {
+                // The decision stays open (in the log too), so nothing is lost: the next start drives its
+                // branches again, they answer "already done", and the end is tried once more.
+                LOG.warn("could not record the outcome of {} before ending its decision; it stays open until the"
+                        + " next start", d.txId, error);
+            }
+        });
     }
 
     private void end(Decision d) {
