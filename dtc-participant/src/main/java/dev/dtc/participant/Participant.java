@@ -66,7 +66,8 @@ public final class Participant implements AutoCloseable {
         this.recoveryInterval = b.recoveryInterval;
         this.audit = new Audit(name);
         FaultHook fault = FaultHook.fromSystemProperty();
-        this.connections = new XaConnections(b.xaDataSource, b.maxIdleConnections);
+        this.connections = new XaConnections(b.xaDataSource, b.maxIdleConnections, b.maxConnections,
+                b.connectionWait);
         this.records = new OutcomeRecords(b.outcomeTable, name, connections);
         this.preparer = new Preparer(name, b.work, connections, records, prepared, audit, fault);
         this.finisher = new Finisher(name, connections, records, prepared, audit, fault);
@@ -265,6 +266,8 @@ public final class Participant implements AutoCloseable {
         private int maxBodyBytes = 1024 * 1024;
         private String outcomeTable = "dtc_participant_outcomes";
         private int maxIdleConnections = 8;
+        private int maxConnections = 20;
+        private Duration connectionWait = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -332,6 +335,25 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Most physical connections the participant opens to its database (default 20), pooled, in use, or held by
+         * a prepared branch until phase two. Keep it under what the database allows this service
+         * ({@code max_connections}).
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * How long a call waits for a connection when all {@link #maxConnections} are taken (default 5 s); a
+         * prepare that gets none votes ABORT and says why.
+         */
+        public Builder connectionWait(Duration connectionWait) {
+            this.connectionWait = connectionWait;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first option that is missing or wrong */
         public Participant build() {
             require(name != null && NAME.matcher(name).matches(), "name must be 1 to 64 characters from"
@@ -350,6 +372,8 @@ public final class Participant implements AutoCloseable {
             require(outcomeTable != null && TABLE.matcher(outcomeTable).matches(), "outcomeTable must be a plain"
                     + " SQL identifier (letters, digits, _; at most 63), not " + quoted(outcomeTable));
             require(maxIdleConnections >= 0, "maxIdleConnections must not be negative");
+            require(maxConnections >= 2, "maxConnections must be at least 2 (one for a call, one for recovery)");
+            require(connectionWait != null && !connectionWait.isNegative(), "connectionWait must not be negative");
             return new Participant(this);
         }
 
