@@ -67,6 +67,17 @@ enum Dialect {
         }
     };
 
+    /**
+     * True when a prepared branch lives on without the session that prepared it, so phase two may come through
+     * any connection and the preparing one can go back to the pool at once: PostgreSQL's prepared transactions
+     * belong to the server ({@code COMMIT PREPARED} works from any session of the user). MySQL and MariaDB keep
+     * an XA branch with its session while that session lives (MariaDB 10.11 answers other sessions XAER_NOTA),
+     * so there the connection stays with the branch until phase two.
+     */
+    boolean preparedBranchOutlivesSession() {
+        return this == POSTGRES;
+    }
+
     /** The statement that creates the records table if it does not exist. */
     abstract String createTable(String table);
 

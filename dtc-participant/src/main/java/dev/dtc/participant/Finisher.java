@@ -107,8 +107,8 @@ final class Finisher {
      */
     private boolean finishHeld(String transactionId, boolean commit) {
         PreparedBranches.Held held = prepared.take(transactionId);
-        if (held == null) {
-            return false;
+        if (held == null || held.connection() == null) {
+            return false; // not held, or held without its connection: any connection finishes it
         }
         XAConnection xc = held.connection();
         try {

@@ -107,6 +107,7 @@ public final class Participant implements AutoCloseable {
         }
         try {
             Dialect dialect = records.createTable();
+            preparer.releaseConnectionAfterPrepare(dialect.preparedBranchOutlivesSession());
             LOG.info("participant {}: {} database ready, records in table {}", name, dialect, records.table());
         } catch (SQLException e) {
             throw new IllegalStateException("participant " + name + " cannot prepare its database: " + e.getMessage()

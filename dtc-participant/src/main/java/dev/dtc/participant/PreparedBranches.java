@@ -7,13 +7,15 @@ import javax.sql.XAConnection;
 
 /**
  * The branches this process prepared and has not yet committed or rolled back, each with the connection that
- * prepared it. Phase two goes through that same connection while the kit holds it: MariaDB (10.11) answers
+ * prepared it where the database ties the branch to it (MySQL, MariaDB; none on PostgreSQL, see
+ * {@link Dialect#preparedBranchOutlivesSession()}). Phase two goes through that same connection while the kit holds it: MariaDB (10.11) answers
  * XAER_NOTA to any <em>other</em> session for a branch whose preparing session is still connected, so a commit
  * from a fresh connection would wrongly look like "already finished". Only after that connection is closed (a
  * crash, {@link Participant#close()}, or a failure on it) does phase two use a fresh one.
  */
 final class PreparedBranches {
 
+    /** @param connection the preparing connection, or null if the branch does not need it */
     record Held(XAConnection connection, Instant preparedAt) {
     }
 
@@ -46,7 +48,7 @@ final class PreparedBranches {
     void closeAll(XaConnections connections) {
         for (String id : transactionIds()) {
             Held h = held.remove(id);
-            if (h != null) {
+            if (h != null && h.connection() != null) {
                 connections.discard(h.connection());
             }
         }

@@ -30,6 +30,13 @@ final class Preparer {
     private final Audit audit;
     private final FaultHook fault;
 
+    /** Set at start from the database's dialect: see {@link Dialect#preparedBranchOutlivesSession()}. */
+    private volatile boolean releaseAfterPrepare;
+
+    void releaseConnectionAfterPrepare(boolean release) {
+        this.releaseAfterPrepare = release;
+    }
+
     Preparer(String participant, Work work, XaConnections connections, OutcomeRecords records,
              PreparedBranches prepared, Audit audit, FaultHook fault) {
         this.participant = participant;
@@ -146,7 +153,13 @@ final class Preparer {
                 connections.giveBack(xc);
                 return recordedVote(transactionId, null);
             }
-            prepared.put(transactionId, xc);
+            if (releaseAfterPrepare) {
+                // the branch is the server's now: the connection serves other calls while it waits for phase two
+                connections.giveBack(xc);
+                prepared.put(transactionId, null);
+            } else {
+                prepared.put(transactionId, xc);
+            }
             audit.step(transactionId, "prepared branch " + xid);
             fault.afterPrepare(transactionId);
             return new Answer(Vote.COMMIT, null);
