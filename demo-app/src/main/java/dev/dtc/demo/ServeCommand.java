@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds between the service's recovery passes (default: ${DEFAULT-VALUE}).")
     int recoveryIntervalSeconds;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "20",
+            description = "Most connections the service opens to its database, in use or holding a prepared branch"
+                    + " (default: ${DEFAULT-VALUE}); keep it under the database's max_connections.")
+    int maxConnections;
+
     @Option(names = "--hang-on-prepare", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "60",
             description = "Fault demonstration: sleep this long (default 60 s) in every prepare, then refuse. The"
                     + " coordinator's timeout passes first: it rolls the transaction back everywhere.")
@@ -89,6 +94,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be 0 to 65535, was " + port);
+            }
+            if (maxConnections < 2) {
+                throw new IllegalArgumentException("--max-connections must be at least 2");
             }
             if (recoveryIntervalSeconds < 1) {
                 throw new IllegalArgumentException("--recovery-interval must be at least 1 second");
@@ -126,7 +134,8 @@ final class ServeCommand implements Callable<Integer> {
             // the kit's name is the branch qualifier of its Xids: the database's name, unique on a shared server
             Participant participant = Participant.builder().name(database).xaDataSource(xa).work(work)
                     .coordinator(coordinatorUri).token(token)
-                    .recoveryInterval(Duration.ofSeconds(recoveryIntervalSeconds)).build().start();
+                    .recoveryInterval(Duration.ofSeconds(recoveryIntervalSeconds)).maxConnections(maxConnections)
+                    .build().start();
             opened.push(participant);
             ServiceServer http = ServiceServer.start(service, participant, bind, port, exitAfterPrepare);
             opened.push(http);
