@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,9 +61,12 @@ class ConnectionLimitTest {
         })) {
             List<String> slow = List.of("slow-a-" + UUID.randomUUID(), "slow-b-" + UUID.randomUUID());
             List<CompletableFuture<Reply>> busy = new ArrayList<>();
+            // two threads of its own: the common pool may run one task at a time on a two-core machine
+            ExecutorService two = Executors.newFixedThreadPool(2);
             for (String tx : slow) {
-                busy.add(CompletableFuture.supplyAsync(() -> call(p, "/prepare", tx)));
+                busy.add(CompletableFuture.supplyAsync(() -> call(p, "/prepare", tx), two));
             }
+            two.shutdown();
             assertThat(working.await(30, TimeUnit.SECONDS)).isTrue();
 
             String third = "third-" + UUID.randomUUID();

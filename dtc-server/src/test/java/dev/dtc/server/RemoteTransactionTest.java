@@ -301,6 +301,8 @@ class RemoteTransactionTest {
         TestParticipant inventory = participant("inventory");
         inventory.prepareDelay = Duration.ofMillis(200);
         String body = Api.transaction(5_000, orders, inventory);
+        // threads of its own: the common pool may run one task at a time on a two-core machine
+        java.util.concurrent.ExecutorService four = java.util.concurrent.Executors.newFixedThreadPool(4);
         for (int round = 0; round < 3; round++) {
             String key = "race-" + round;
             List<java.util.concurrent.CompletableFuture<Api.Answer>> answers = new ArrayList<>();
@@ -311,7 +313,7 @@ class RemoteTransactionTest {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                }));
+                }, four));
             }
             java.util.Set<String> ids = new java.util.HashSet<>();
             for (var f : answers) {
@@ -322,6 +324,7 @@ class RemoteTransactionTest {
             }
             assertThat(ids).hasSize(1);
         }
+        four.shutdown();
         assertThat(orders.calls("prepare")).hasSize(3);
     }
 
