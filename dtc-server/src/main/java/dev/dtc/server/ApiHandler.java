@@ -33,6 +33,9 @@ final class ApiHandler extends Handler.Abstract {
     static final Pattern TX_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final String TRANSACTIONS = "/v1/transactions";
+    private static final String PARTICIPANTS = "/v1/participants";
+    static final long MIN_TTL_MS = 1_000;
+    static final long MAX_TTL_MS = 24L * 3_600_000;
 
     private final ObjectMapper json;
     private final byte[] expectedToken;
@@ -41,6 +44,7 @@ final class ApiHandler extends Handler.Abstract {
     private final String nodeName;
     private volatile RemoteCoordinator coordinator; // null while the engine opens its log
     private volatile OutcomeHistory history;
+    private volatile ParticipantRegistry registry;
     private volatile boolean recovered;
 
     ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
@@ -51,8 +55,9 @@ final class ApiHandler extends Handler.Abstract {
         this.nodeName = nodeName;
     }
 
-    void ready(RemoteCoordinator c, OutcomeHistory h) {
+    void ready(RemoteCoordinator c, OutcomeHistory h, ParticipantRegistry r) {
         this.history = h;
+        this.registry = r;
         this.coordinator = c;
     }
 
@@ -71,9 +76,10 @@ final class ApiHandler extends Handler.Abstract {
                 }
                 return health(response, callback);
             }
-            if (!path.equals(TRANSACTIONS) && !path.startsWith(TRANSACTIONS + "/")) {
+            boolean participants = path.equals(PARTICIPANTS) || path.startsWith(PARTICIPANTS + "/");
+            if (!participants && !path.equals(TRANSACTIONS) && !path.startsWith(TRANSACTIONS + "/")) {
                 return send(response, callback, 404, error("no such resource: " + path + "; the API is under "
-                        + TRANSACTIONS + " (see docs/http-api.md)"));
+                        + TRANSACTIONS + " and " + PARTICIPANTS + " (see docs/http-api.md)"));
             }
             if (!authorized(request)) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"dtc\"");
@@ -85,6 +91,15 @@ final class ApiHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                 return send(response, callback, 503, error("the coordinator is starting: it is reading its decision"
                         + " log; ask again shortly"));
+            }
+            if (participants) {
+                try {
+                    return registry(request, response, callback, path, method);
+                } catch (IOException e) {
+                    LOG.error("{} {}: the registry could not be written", method, path, e);
+                    return send(response, callback, 503, error("the registry could not be written durably ("
+                            + e.getMessage() + "); nothing changed, retry"));
+                }
             }
             if (path.equals(TRANSACTIONS)) {
                 if (!method.equals("POST")) {
@@ -151,7 +166,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         TransactionRequest req;
         try {
-            req = TransactionRequest.parse(tree, maxParticipants);
+            req = TransactionRequest.parse(tree, maxParticipants, this::registered);
         } catch (TransactionRequest.Invalid e) {
             return send(response, callback, 400, error(e.getMessage()));
         }
@@ -188,6 +203,133 @@ final class ApiHandler extends Handler.Abstract {
             return send(response, callback, 500, answer);
         }
         return send(response, callback, 200, answer);
+    }
+
+    /** A participant named in a transaction without a URL: its registration, if it is live. */
+    private ParticipantAddress registered(String name) throws TransactionRequest.Invalid {
+        ParticipantRegistry.Entry e = registry.get(name);
+        if (e == null) {
+            throw new TransactionRequest.Invalid("participant '" + name + "' has no \"url\" and is not registered;"
+                    + " give its url, or register it first (PUT " + PARTICIPANTS + "/" + name + ")");
+        }
+        if (e.expired(registry.now())) {
+            throw new TransactionRequest.Invalid("the registration of participant '" + name + "' expired at "
+                    + e.expiresAt() + " (not renewed within its ttlMs of " + e.registration().ttlMs() + "); the"
+                    + " service must renew it (PUT " + PARTICIPANTS + "/" + name + "), or give its url");
+        }
+        return ParticipantAddress.parse(name, e.registration().url());
+    }
+
+    /** {@code PUT|DELETE /v1/participants/{name}}, {@code GET /v1/participants}. */
+    private boolean registry(Request request, Response response, Callback callback, String path, String method)
+            throws IOException {
+        if (path.equals(PARTICIPANTS)) {
+            if (!method.equals("GET")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET");
+                return send(response, callback, 405, error("use GET " + PARTICIPANTS + " to list the registrations,"
+                        + " PUT or DELETE " + PARTICIPANTS + "/{name} to change one"));
+            }
+            ObjectNode o = json.createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode ps = o.putArray("participants");
+            java.time.Instant now = registry.now();
+            for (ParticipantRegistry.Entry e : registry.list()) {
+                ps.add(registration(e, now));
+            }
+            return send(response, callback, 200, o);
+        }
+        String name = path.substring(PARTICIPANTS.length() + 1);
+        if (!ParticipantAddress.NAME.matcher(name).matches()) {
+            return send(response, callback, 400, error("'" + truncate(name) + "' is not a participant name (1 to 64"
+                    + " characters of A-Z a-z 0-9 . _ -)"));
+        }
+        switch (method) {
+            case "PUT" -> {
+                byte[] body;
+                try {
+                    body = readBody(request);
+                } catch (TooLarge e) {
+                    return send(response, callback, 400, error("the body is larger than " + maxBodyBytes + " bytes"));
+                }
+                JsonNode tree;
+                try {
+                    tree = json.readTree(body);
+                } catch (IOException e) {
+                    return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
+                }
+                if (tree == null || !tree.isObject()) {
+                    return send(response, callback, 400, error("the body must be a JSON object: {\"url\": \"http://...\","
+                            + " \"ttlMs\": 30000}"));
+                }
+                for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!f.equals("url") && !f.equals("ttlMs")) {
+                        return send(response, callback, 400, error("unknown field \"" + f + "\"; the fields are"
+                                + " \"url\" and \"ttlMs\""));
+                    }
+                }
+                JsonNode url = tree.get("url");
+                if (url == null || !url.isTextual()) {
+                    return send(response, callback, 400, error("\"url\" is required: the base URL the coordinator"
+                            + " calls (http:// or https://)"));
+                }
+                try {
+                    ParticipantAddress.parse(name, url.asText());
+                } catch (IllegalArgumentException e) {
+                    return send(response, callback, 400, error(e.getMessage()));
+                }
+                Long ttl = null;
+                JsonNode t = tree.get("ttlMs");
+                if (t != null && !t.isNull()) {
+                    if (!t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < MIN_TTL_MS
+                            || t.asLong() > MAX_TTL_MS) {
+                        return send(response, callback, 400, error("\"ttlMs\" must be a whole number of milliseconds"
+                                + " from " + MIN_TTL_MS + " to " + MAX_TTL_MS + ", or left out for a registration"
+                                + " that lives until deleted; was: " + t));
+                    }
+                    ttl = t.asLong();
+                }
+                ParticipantRegistry.Put put = registry.put(name, url.asText(), ttl);
+                LOG.info("participant {} {} -> {} (ttl {})", name, put.created() ? "registered" : "renewed",
+                        url.asText(), ttl == null ? "none" : ttl + " ms");
+                return send(response, callback, put.created() ? 201 : 200, registration(put.entry(), registry.now()));
+            }
+            case "DELETE" -> {
+                if (!registry.remove(name)) {
+                    return send(response, callback, 404, error("participant '" + name + "' is not registered"));
+                }
+                LOG.info("participant {} deregistered", name);
+                response.setStatus(204);
+                callback.succeeded();
+                return true;
+            }
+            case "GET" -> {
+                ParticipantRegistry.Entry e = registry.get(name);
+                return e == null ? send(response, callback, 404, error("participant '" + name + "' is not registered"))
+                        : send(response, callback, 200, registration(e, registry.now()));
+            }
+            default -> {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, PUT, DELETE");
+                return send(response, callback, 405, error("use PUT, GET or DELETE on " + PARTICIPANTS + "/{name}"));
+            }
+        }
+    }
+
+    private ObjectNode registration(ParticipantRegistry.Entry e, java.time.Instant now) {
+        ObjectNode p = json.createObjectNode();
+        p.put("name", e.registration().name());
+        p.put("url", e.registration().url());
+        if (e.registration().ttlMs() == null) {
+            p.putNull("ttlMs");
+        } else {
+            p.put("ttlMs", e.registration().ttlMs());
+        }
+        p.put("registeredAt", e.registration().registeredAt().toString());
+        p.put("lastRenewal", e.lastRenewal().toString());
+        if (e.expiresAt() != null) {
+            p.put("expiresAt", e.expiresAt().toString());
+        }
+        p.put("state", e.expired(now) ? "EXPIRED" : "ACTIVE");
+        return p;
     }
 
     /** A request with an Idempotency-Key seen before: the first request's transaction, never a second one. */

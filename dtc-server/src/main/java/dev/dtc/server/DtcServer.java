@@ -94,7 +94,9 @@ public final class DtcServer implements AutoCloseable {
                 DecisionLog.opener(config.dataDir().resolve("log"), LogConfig.defaults()));
         history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
         RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
-        api.ready(coordinator, history);
+        ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),
+                Clock.systemUTC());
+        api.ready(coordinator, history, registry);
         Thread first = new Thread(() -> {
             try {
                 engine.recovery().scan();

@@ -20,6 +20,12 @@ record TransactionRequest(List<Participant> participants, long timeoutMs) {
     record Participant(ParticipantAddress address, JsonNode payload) {
     }
 
+    /** Finds a registered participant's address by name, or says why it cannot be used. */
+    @FunctionalInterface
+    interface Registered {
+        ParticipantAddress resolve(String name) throws Invalid;
+    }
+
     /** Thrown for a body that must be refused with 400. */
     static final class Invalid extends Exception {
         Invalid(String message) {
@@ -28,6 +34,17 @@ record TransactionRequest(List<Participant> participants, long timeoutMs) {
     }
 
     static TransactionRequest parse(JsonNode body, int maxParticipants) throws Invalid {
+        return parse(body, maxParticipants, name -> {
+            throw new Invalid("participant '" + name + "' has no \"url\", and no registry is available");
+        });
+    }
+
+    /**
+     * @param registered resolves a participant given by name alone ({@code {"name": "inventory"}}): its URL is
+     *                   read from the registry now, and that URL, not a later registration, is the one the
+     *                   transaction (and its decision) uses
+     */
+    static TransactionRequest parse(JsonNode body, int maxParticipants, Registered registered) throws Invalid {
         if (body == null || !body.isObject()) {
             throw new Invalid("the body must be a JSON object: {\"participants\": [{\"name\": ..., \"url\": ...,"
                     + " \"payload\": ...}], \"timeoutMs\": 5000}");
@@ -67,14 +84,22 @@ record TransactionRequest(List<Participant> participants, long timeoutMs) {
             if (name == null || !name.isTextual()) {
                 throw new Invalid(where + " needs a \"name\" (a string)");
             }
-            if (url == null || !url.isTextual()) {
-                throw new Invalid(where + " (" + name.asText() + ") needs a \"url\" (a string, http:// or https://)");
-            }
             ParticipantAddress a;
-            try {
-                a = ParticipantAddress.parse(name.asText(), url.asText());
-            } catch (IllegalArgumentException e) {
-                throw new Invalid(where + ": " + e.getMessage());
+            if (url == null) {
+                try {
+                    a = registered.resolve(name.asText());
+                } catch (Invalid e) {
+                    throw new Invalid(where + ": " + e.getMessage());
+                }
+            } else if (!url.isTextual()) {
+                throw new Invalid(where + " (" + name.asText() + "): \"url\" must be a string (http:// or https://),"
+                        + " or leave it out to use the participant's registration");
+            } else {
+                try {
+                    a = ParticipantAddress.parse(name.asText(), url.asText());
+                } catch (IllegalArgumentException e) {
+                    throw new Invalid(where + ": " + e.getMessage());
+                }
             }
             if (!names.add(a.name())) {
                 throw new Invalid(where + ": the name '" + a.name() + "' is used twice; participant names must be"

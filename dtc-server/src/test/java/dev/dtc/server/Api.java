@@ -40,6 +40,23 @@ final class Api {
         return send(b.build());
     }
 
+    Answer put(String path, String body) throws IOException, InterruptedException {
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .DELETE()));
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder b) {
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b.build();
+    }
+
     Answer get(String path) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
         if (token != null) {

@@ -250,7 +250,7 @@ class RemoteTransactionTest {
         cases.put("{\"participants\":[]}", "at least one participant");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\"}],\"extra\":1}", "unknown field \"extra\"");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\",\"colour\":1}]}", "unknown field \"colour\"");
-        cases.put("{\"participants\":[{\"name\":\"a\"}]}", "needs a \"url\"");
+        cases.put("{\"participants\":[{\"name\":\"a\"}]}", "is not registered");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"ftp://x/y\"}]}", "http:// or https://");
         cases.put("{\"participants\":[{\"name\":\"a\",\"url\":\"" + url + "\"},{\"name\":\"a\",\"url\":\"" + url + "\"}]}",
                 "used twice");
