@@ -94,7 +94,7 @@ final class CoordinatorClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new RegistryAnswer(false, 0, "coordinator unreachable: " + e);
+            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RegistryAnswer(false, 0, "interrupted");
@@ -105,7 +105,7 @@ final class CoordinatorClient {
     static RegistryAnswer readRegistration(int status, String body) {
         if (status == 200 || status == 201) {
             String expiresAt = field(body, "expiresAt");
-            return new RegistryAnswer(true, status, (status == 201 ? "201 registered" : "200 renewed")
+            return new RegistryAnswer(true, status, (status == 201 ? "201 created" : "200 updated")
                     + (expiresAt.isEmpty() ? "" : ", expires at " + expiresAt));
         }
         return new RegistryAnswer(false, status, status + " " + errorOf(body)
@@ -127,7 +127,7 @@ final class CoordinatorClient {
             sent.cancel(true);
             return new RegistryAnswer(false, 0, "no answer within " + wait.toMillis() + " ms");
         } catch (ExecutionException e) {
-            return new RegistryAnswer(false, 0, "coordinator unreachable: " + e.getCause());
+            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e.getCause()) + ")");
         } catch (InterruptedException e) {
             sent.cancel(true);
             Thread.currentThread().interrupt();
@@ -141,6 +141,11 @@ final class CoordinatorClient {
             return new RegistryAnswer(true, status, "404 was not registered");
         }
         return new RegistryAnswer(false, status, status + " " + errorOf(response.body()));
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
     private URI participantUri(String name) {

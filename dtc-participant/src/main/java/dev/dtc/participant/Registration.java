@@ -79,17 +79,17 @@ final class Registration {
             if (!registered) {
                 audit.participantStep((failures > 0 ? "registered with coordinator " + coordinatorUrl + " after "
                         + failures + " failed attempt" + (failures == 1 ? "" : "s") : "registered with coordinator "
-                        + coordinatorUrl) + " as " + describe() + " (" + answer.detail() + ")");
+                        + coordinatorUrl) + " as " + describe() + ": " + answer.detail());
             } else if (failures > 0) {
                 audit.participantStep("registration with coordinator " + coordinatorUrl + " renewed again after "
-                        + failures + " failed attempt" + (failures == 1 ? "" : "s") + " as " + describe() + " ("
-                        + answer.detail() + ")");
+                        + failures + " failed attempt" + (failures == 1 ? "" : "s") + " as " + describe() + ": "
+                        + answer.detail());
             } else if (answer.status() == 201) {
                 audit.participantStep("registration with coordinator " + coordinatorUrl + " was gone (expired or"
                         + " removed there); registered again as " + describe());
             } else {
-                audit.participantDebug("registration with coordinator " + coordinatorUrl + " renewed ("
-                        + answer.detail() + ")");
+                audit.participantDebug("registration with coordinator " + coordinatorUrl + " renewed: "
+                        + answer.detail());
             }
             registered = true;
             failures = 0;
@@ -141,8 +141,8 @@ final class Registration {
     void deregister() {
         CoordinatorClient.RegistryAnswer answer = coordinator.deregister(name, deregisterWait);
         if (answer.ok()) {
-            audit.participantStep("deregistered from coordinator " + coordinatorUrl + " as " + name + " ("
-                    + answer.detail() + ")");
+            audit.participantStep("deregistered from coordinator " + coordinatorUrl + " as " + name + ": "
+                    + answer.detail());
         } else {
             audit.participantWarn("could not deregister from coordinator " + coordinatorUrl + " as " + name + ": "
                     + answer.detail() + (ttl == null ? "; the registration stays until it is removed there"
