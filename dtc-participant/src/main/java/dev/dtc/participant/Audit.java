@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
  * The audit trail: every step of every transaction, at INFO on the logger {@value #LOGGER}, each line starting
  * with {@code transaction <id> participant <name>:} so that one transaction can be followed across the coordinator
  * and its participants with a single grep for its id. Problems the operator must look at are WARN or ERROR on the
- * same logger.
+ * same logger. Steps of the participant itself (its registration with the coordinator) start with
+ * {@code participant <name>:}.
  */
 final class Audit {
 
@@ -35,5 +36,18 @@ final class Audit {
 
     void error(String transactionId, String what, Throwable cause) {
         LOG.error("transaction {} participant {}: {}", transactionId, participant, what, cause);
+    }
+
+    /** A step of the participant itself, not of a transaction. */
+    void participantStep(String what) {
+        LOG.info("participant {}: {}", participant, what);
+    }
+
+    void participantWarn(String what) {
+        LOG.warn("participant {}: {}", participant, what);
+    }
+
+    void participantDebug(String what) {
+        LOG.debug("participant {}: {}", participant, what);
     }
 }

@@ -8,12 +8,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks the coordinator what became of a transaction: {@code GET {coordinator}/v1/transactions/{id}}. Only a clear
  * answer is acted on. Anything else (503 while the coordinator reads its log, a timeout, a refused connection, a
  * 404 that does not say "presumed rolled back", an unexpected body) is {@link Outcome#UNKNOWN}, and the branch stays
  * prepared: guessing would break atomicity, waiting only holds locks longer.
+ *
+ * <p>Also registers this participant in the coordinator's registry: {@code PUT {coordinator}/v1/participants/{name}}
+ * with {@code {"url": ..., "ttlMs": ...}}, and {@code DELETE} of the same path.
  */
 final class CoordinatorClient {
 
@@ -23,6 +30,16 @@ final class CoordinatorClient {
 
     /** The answer and how it was read, for the audit line. */
     record Answer(Outcome outcome, String detail) {
+    }
+
+    /**
+     * What a registry call came to.
+     *
+     * @param ok      the coordinator accepted it (PUT: 200 or 201; DELETE: 204, or 404 "not registered")
+     * @param status  the HTTP status, or 0 if no answer came
+     * @param detail  what happened, for the log: the coordinator's {@code error}, or why nothing was answered
+     */
+    record RegistryAnswer(boolean ok, int status, String detail) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +73,97 @@ final class CoordinatorClient {
         }
         return read(response.statusCode(), response.body(),
                 response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    /**
+     * {@code PUT /v1/participants/{name}}: registers or renews.
+     *
+     * @param name  a valid participant name: its characters need no escaping in a URL path
+     * @param ttl   null for a registration that never expires
+     */
+    RegistryAnswer register(String name, URI url, Duration ttl) {
+        var body = JSON.createObjectNode().put("url", url.toString());
+        if (ttl != null) {
+            body.put("ttlMs", ttl.toMillis());
+        }
+        HttpRequest request = HttpRequest.newBuilder(participantUri(name)).timeout(timeout)
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RegistryAnswer(false, 0, "interrupted");
+        }
+        return readRegistration(response.statusCode(), response.body());
+    }
+
+    static RegistryAnswer readRegistration(int status, String body) {
+        if (status == 200 || status == 201) {
+            String expiresAt = field(body, "expiresAt");
+            return new RegistryAnswer(true, status, (status == 201 ? "201 created" : "200 updated")
+                    + (expiresAt.isEmpty() ? "" : ", expires at " + expiresAt));
+        }
+        return new RegistryAnswer(false, status, status + " " + errorOf(body)
+                + (status == 401 ? " (check that this participant's token is the coordinator's)" : ""));
+    }
+
+    /**
+     * {@code DELETE /v1/participants/{name}}, waiting at most {@code wait} in all (connecting included): best
+     * effort, for close.
+     */
+    RegistryAnswer deregister(String name, Duration wait) {
+        HttpRequest request = HttpRequest.newBuilder(participantUri(name)).timeout(wait)
+                .header("Authorization", authorization).header("Accept", "application/json").DELETE().build();
+        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = sent.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            sent.cancel(true);
+            return new RegistryAnswer(false, 0, "no answer within " + wait.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e.getCause()) + ")");
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            Thread.currentThread().interrupt();
+            return new RegistryAnswer(false, 0, "interrupted");
+        }
+        int status = response.statusCode();
+        if (status == 204 || status == 200) {
+            return new RegistryAnswer(true, status, status + " deregistered");
+        }
+        if (status == 404) {
+            return new RegistryAnswer(true, status, "404 was not registered");
+        }
+        return new RegistryAnswer(false, status, status + " " + errorOf(response.body()));
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    private URI participantUri(String name) {
+        return URI.create(base + "/v1/participants/" + name);
+    }
+
+    private static String errorOf(String body) {
+        String error = field(body, "error");
+        return error.isEmpty() ? abbreviate(body) : error;
+    }
+
+    private static String field(String body, String name) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.path(name).isValueNode() ? node.get(name).asText() : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     static Answer read(int status, String body, String retryAfter) {

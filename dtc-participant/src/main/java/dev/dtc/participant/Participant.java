@@ -8,10 +8,10 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import javax.sql.XADataSource;
 import javax.transaction.xa.XAException;
@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *         .work((txId, payload, connection) -> ...)   // reserve stock, or throw new Refusal("...")
  *         .coordinator(URI.create("http://coordinator:8080"))
  *         .token(System.getenv("DTC_TOKEN"))
+ *         .advertisedUrl(URI.create("http://inventory:9001/tx")) // optional: register in the coordinator's registry
  *         .build()
- *         .start();                                   // checks the database, creates the records table, recovers
+ *         .start();                                   // checks the database, creates the records table, recovers,
+ *                                                     // registers
  * server.setHandler(new ParticipantHandler(inventory, "/tx"));
  * }</pre>
  *
@@ -55,6 +57,7 @@ public final class Participant implements AutoCloseable {
     private final Finisher finisher;
     private final Recovery recovery;
     private final Audit audit;
+    private final Registration registration; // null: does not register
     private ScheduledExecutorService scheduler; // guarded by this (start and close only)
     private volatile boolean started;
     private volatile boolean closed;
@@ -71,9 +74,12 @@ public final class Participant implements AutoCloseable {
         this.records = new OutcomeRecords(b.outcomeTable, name, connections);
         this.preparer = new Preparer(name, b.work, connections, records, prepared, audit, fault);
         this.finisher = new Finisher(name, connections, records, prepared, audit, fault);
-        this.recovery = new Recovery(name, connections, prepared, locks,
-                new CoordinatorClient(b.coordinator, b.token, b.coordinatorTimeout), finisher, audit,
+        CoordinatorClient coordinatorClient = new CoordinatorClient(b.coordinator, b.token, b.coordinatorTimeout);
+        this.recovery = new Recovery(name, connections, prepared, locks, coordinatorClient, finisher, audit,
                 b.recoveryInterval);
+        this.registration = b.registers() ? new Registration(name, b.advertisedUrl,
+                b.registrationTtl.isZero() ? null : b.registrationTtl, coordinatorClient, b.coordinator, audit,
+                b.coordinatorTimeout) : null;
     }
 
     public static Builder builder() {
@@ -93,6 +99,11 @@ public final class Participant implements AutoCloseable {
      * Checks the database (PostgreSQL must allow prepared transactions; MySQL's user must be allowed XA RECOVER),
      * creates the records table if it is missing, and starts recovery: a pass now, in the background, then one
      * every recovery interval. Calls are answered only once started.
+     *
+     * <p>With an {@link Builder#advertisedUrl advertised URL}, it then registers with the coordinator (once, on
+     * this thread, waiting at most the coordinator timeout) and keeps the registration renewed in the background.
+     * A failed registration does not fail the start: it is logged at WARN and tried again in the background until
+     * the coordinator accepts it.
      *
      * @return this
      * @throws IllegalStateException saying what to fix if the database cannot take part in two-phase commit or
@@ -114,13 +125,19 @@ public final class Participant implements AutoCloseable {
                     + ". Check the XA data source's URL, user and password, and that the user may create the table "
                     + records.table() + " (or create it beforehand).", e);
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dtc-participant-recovery-" + name);
+        // two threads: a slow recovery pass (a question per branch to an unresponsive coordinator) must not hold up
+        // the registration's renewals, nor a renewal the recovery
+        AtomicInteger threads = new AtomicInteger();
+        scheduler = Executors.newScheduledThreadPool(registration == null ? 1 : 2, r -> {
+            Thread t = new Thread(r, "dtc-participant-" + name + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         scheduler.scheduleWithFixedDelay(recovery::pass, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
         started = true;
+        if (registration != null) {
+            registration.start(scheduler);
+        }
         return this;
     }
 
@@ -229,8 +246,10 @@ public final class Participant implements AutoCloseable {
     }
 
     /**
-     * Stops recovery and closes every database connection. Prepared branches stay prepared in the database, with
-     * their locks, for recovery of the next start to finish: closing is not a rollback.
+     * Stops recovery, takes the registration with the coordinator back ({@code DELETE}, best effort: waiting at
+     * most 2 s, or the coordinator timeout if shorter), and closes every database connection. Prepared branches
+     * stay prepared in the database, with their locks, for recovery of the next start to finish: closing is not a
+     * rollback.
      */
     @Override
     public synchronized void close() {
@@ -238,12 +257,19 @@ public final class Participant implements AutoCloseable {
             return;
         }
         closed = true;
+        if (registration != null) {
+            registration.stop();
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (registration != null) {
+                // after the scheduler stopped: no renewal can arrive after the DELETE and register again
+                registration.deregister();
             }
         }
         prepared.closeAll(connections);
@@ -269,6 +295,9 @@ public final class Participant implements AutoCloseable {
         private int maxIdleConnections = 8;
         private int maxConnections = 20;
         private Duration connectionWait = Duration.ofSeconds(5);
+        private URI advertisedUrl;
+        private Duration registrationTtl = Duration.ofSeconds(30);
+        private Boolean register;
 
         private Builder() {
         }
@@ -294,7 +323,10 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
-        /** The coordinator's base URL, e.g. {@code http://coordinator:8080}; recovery asks it for outcomes. */
+        /**
+         * The coordinator's base URL, e.g. {@code http://coordinator:8080}; recovery asks it for outcomes, and the
+         * participant registers there when it has an {@link #advertisedUrl}.
+         */
         public Builder coordinator(URI coordinator) {
             this.coordinator = coordinator;
             return this;
@@ -312,7 +344,7 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
-        /** How long recovery waits for the coordinator's answer; default 5 s. */
+        /** How long recovery, and each registration or renewal, waits for the coordinator's answer; default 5 s. */
         public Builder coordinatorTimeout(Duration coordinatorTimeout) {
             this.coordinatorTimeout = coordinatorTimeout;
             return this;
@@ -355,14 +387,52 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
+        /**
+         * This participant's base URL as the coordinator should call it, e.g. {@code http://inventory:9001/tx}
+         * (the coordinator appends {@code /prepare}, {@code /commit}, {@code /rollback}): an absolute http(s) URL
+         * without query or fragment. When set, {@link Participant#start()} registers the participant under its
+         * {@link #name} in the coordinator's registry ({@code PUT /v1/participants/{name}}), keeps the registration
+         * renewed every {@link #registrationTtl TTL}/3, and {@link Participant#close()} takes it back
+         * ({@code DELETE}). Not set (the default): no registration; the coordinator must be told the URL otherwise.
+         */
+        public Builder advertisedUrl(URI advertisedUrl) {
+            this.advertisedUrl = advertisedUrl;
+            return this;
+        }
+
+        /**
+         * How long the coordinator keeps the registration without a renewal; default 30 s, at least 100 ms. The
+         * kit renews every TTL/3, so a registration outlives two lost renewals, and disappears within a TTL of a
+         * crash. {@link Duration#ZERO} registers without TTL: the registration never expires, the kit registers once
+         * (trying again until the coordinator accepts) and does not renew, and only {@link Participant#close()} or
+         * an operator removes it.
+         */
+        public Builder registrationTtl(Duration registrationTtl) {
+            this.registrationTtl = registrationTtl;
+            return this;
+        }
+
+        /**
+         * Whether to register with the coordinator; default: yes when an {@link #advertisedUrl} is set. {@code false}
+         * turns registration off (nothing is sent to the registry) while keeping the URL configured; {@code true}
+         * without an advertised URL is refused at {@link #build()}.
+         */
+        public Builder register(boolean register) {
+            this.register = register;
+            return this;
+        }
+
+        private boolean registers() {
+            return advertisedUrl != null && !Boolean.FALSE.equals(register);
+        }
+
         /** @throws IllegalArgumentException naming the first option that is missing or wrong */
         public Participant build() {
             require(name != null && NAME.matcher(name).matches(), "name must be 1 to 64 characters from"
                     + " A-Z a-z 0-9 . _ - (it is the Xid's branch qualifier), not " + quoted(name));
             require(xaDataSource != null, "xaDataSource is required: the service's database as a javax.sql.XADataSource");
             require(work != null, "work is required: what this service does in a transaction");
-            require(coordinator != null && coordinator.isAbsolute() && coordinator.getHost() != null
-                            && Objects.requireNonNull(coordinator.getScheme()).toLowerCase(Locale.ROOT).startsWith("http"),
+            require(coordinator != null && httpUrl(coordinator),
                     "coordinator must be the coordinator's absolute http(s) URL, e.g. http://coordinator:8080, not "
                             + coordinator);
             require(token != null && !token.isBlank() && token.chars().noneMatch(Character::isWhitespace),
@@ -375,7 +445,24 @@ public final class Participant implements AutoCloseable {
             require(maxIdleConnections >= 0, "maxIdleConnections must not be negative");
             require(maxConnections >= 2, "maxConnections must be at least 2 (one for a call, one for recovery)");
             require(connectionWait != null && !connectionWait.isNegative(), "connectionWait must not be negative");
+            require(advertisedUrl != null || !Boolean.TRUE.equals(register), "register(true) needs advertisedUrl:"
+                    + " the participant's base URL as the coordinator should call it, e.g. http://inventory:9001/tx");
+            require(advertisedUrl == null || httpUrl(advertisedUrl) && advertisedUrl.getRawQuery() == null
+                            && advertisedUrl.getRawFragment() == null,
+                    "advertisedUrl must be this participant's absolute http(s) base URL as the coordinator should"
+                            + " call it, without query or fragment, e.g. http://inventory:9001/tx, not " + advertisedUrl);
+            require(registrationTtl != null && (registrationTtl.isZero() || registrationTtl.toMillis() >= 100),
+                    "registrationTtl must be at least 100 ms (e.g. Duration.ofSeconds(30)), or Duration.ZERO for a"
+                            + " registration that never expires, not " + registrationTtl);
             return new Participant(this);
+        }
+
+        private static boolean httpUrl(URI uri) {
+            if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null) {
+                return false;
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            return scheme.equals("http") || scheme.equals("https");
         }
 
         private static boolean positive(Duration d) {
