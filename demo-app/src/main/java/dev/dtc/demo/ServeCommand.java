@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds between the service's recovery passes (default: ${DEFAULT-VALUE}).")
     int recoveryIntervalSeconds;
 
+    @Option(names = "--register", description = "Register the service with the coordinator under its participant"
+            + " name (its database's name), renewed every 10 s with a 30 s TTL, removed when it stops; needs a fixed"
+            + " --port. Clients may then name it without a URL.")
+    boolean register;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "20",
             description = "Most connections the service opens to its database, in use or holding a prepared branch"
                     + " (default: ${DEFAULT-VALUE}); keep it under the database's max_connections.")
@@ -94,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be 0 to 65535, was " + port);
+            }
+            if (register && port == 0) {
+                throw new IllegalArgumentException("--register needs a fixed --port: the coordinator must be told the"
+                        + " URL to call");
             }
             if (maxConnections < 2) {
                 throw new IllegalArgumentException("--max-connections must be at least 2");
@@ -135,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
             Participant participant = Participant.builder().name(database).xaDataSource(xa).work(work)
                     .coordinator(coordinatorUri).token(token)
                     .recoveryInterval(Duration.ofSeconds(recoveryIntervalSeconds)).maxConnections(maxConnections)
+                    .advertisedUrl(register ? URI.create("http://" + (bind.equals("0.0.0.0") || bind.equals("::")
+                            ? "127.0.0.1" : bind) + ":" + port + ServiceServer.BASE_PATH) : null)
+                    .register(register)
                     .build().start();
             opened.push(participant);
             ServiceServer http = ServiceServer.start(service, participant, bind, port, exitAfterPrepare);
