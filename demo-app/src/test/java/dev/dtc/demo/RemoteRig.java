@@ -119,6 +119,12 @@ final class RemoteRig implements AutoCloseable {
         return this;
     }
 
+    /** Starts the service on this port from now on (a registered service must tell the coordinator its URL). */
+    RemoteRig fixPort(String service, int port) {
+        ports.put(service, port);
+        return this;
+    }
+
     String url(String service) {
         return "http://127.0.0.1:" + ports.get(service) + "/tx";
     }
