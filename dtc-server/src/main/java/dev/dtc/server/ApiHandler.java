@@ -34,6 +34,9 @@ final class ApiHandler extends Handler.Abstract {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final String TRANSACTIONS = "/v1/transactions";
     private static final String PARTICIPANTS = "/v1/participants";
+    private static final String LOCKS = "/v1/locks";
+    private static final Pattern LOCK_NAME = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+    private static final Pattern OWNER = Pattern.compile("[\\x21-\\x7e]{1,200}");
     static final long MIN_TTL_MS = 1_000;
     static final long MAX_TTL_MS = 24L * 3_600_000;
 
@@ -45,6 +48,7 @@ final class ApiHandler extends Handler.Abstract {
     private volatile RemoteCoordinator coordinator; // null while the engine opens its log
     private volatile OutcomeHistory history;
     private volatile ParticipantRegistry registry;
+    private volatile LockService locks;
     private volatile boolean recovered;
 
     ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
@@ -55,7 +59,8 @@ final class ApiHandler extends Handler.Abstract {
         this.nodeName = nodeName;
     }
 
-    void ready(RemoteCoordinator c, OutcomeHistory h, ParticipantRegistry r) {
+    void ready(RemoteCoordinator c, OutcomeHistory h, ParticipantRegistry r, LockService l) {
+        this.locks = l;
         this.history = h;
         this.registry = r;
         this.coordinator = c;
@@ -77,9 +82,10 @@ final class ApiHandler extends Handler.Abstract {
                 return health(response, callback);
             }
             boolean participants = path.equals(PARTICIPANTS) || path.startsWith(PARTICIPANTS + "/");
-            if (!participants && !path.equals(TRANSACTIONS) && !path.startsWith(TRANSACTIONS + "/")) {
+            boolean lock = path.startsWith(LOCKS + "/");
+            if (!participants && !lock && !path.equals(TRANSACTIONS) && !path.startsWith(TRANSACTIONS + "/")) {
                 return send(response, callback, 404, error("no such resource: " + path + "; the API is under "
-                        + TRANSACTIONS + " and " + PARTICIPANTS + " (see docs/http-api.md)"));
+                        + TRANSACTIONS + ", " + PARTICIPANTS + " and " + LOCKS + " (see docs/http-api.md)"));
             }
             if (!authorized(request)) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"dtc\"");
@@ -91,6 +97,9 @@ final class ApiHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
                 return send(response, callback, 503, error("the coordinator is starting: it is reading its decision"
                         + " log; ask again shortly"));
+            }
+            if (lock) {
+                return lock(request, response, callback, path.substring(LOCKS.length() + 1), method);
             }
             if (participants) {
                 try {
@@ -218,6 +227,122 @@ final class ApiHandler extends Handler.Abstract {
                     + " service must renew it (PUT " + PARTICIPANTS + "/" + name + "), or give its url");
         }
         return ParticipantAddress.parse(name, e.registration().url());
+    }
+
+    /** {@code POST|GET|DELETE /v1/locks/{name}}, {@code POST /v1/locks/{name}/renew}. */
+    private boolean lock(Request request, Response response, Callback callback, String rest, String method) {
+        boolean renew = rest.endsWith("/renew");
+        String name = renew ? rest.substring(0, rest.length() - "/renew".length()) : rest;
+        if (!LOCK_NAME.matcher(name).matches()) {
+            return send(response, callback, 400, error("'" + truncate(name) + "' is not a lock name (1 to 128"
+                    + " characters of A-Z a-z 0-9 . _ ~ -)"));
+        }
+        if (method.equals("GET") && !renew) {
+            LockService.View v = locks.view(name);
+            ObjectNode o = json.createObjectNode();
+            o.put("name", name);
+            if (v.holder() != null) {
+                o.put("holder", v.holder());
+                o.put("token", v.token());
+                o.put("expiresAt", v.expiresAt().toString());
+            }
+            o.put("waiters", v.waiters());
+            return send(response, callback, 200, o);
+        }
+        if (!(method.equals("POST") || method.equals("DELETE") && !renew)) {
+            response.getHeaders().put(HttpHeader.ALLOW, renew ? "POST" : "POST, GET, DELETE");
+            return send(response, callback, 405, error(renew ? "use POST " + LOCKS + "/{name}/renew"
+                    : "use POST (acquire), GET or DELETE (release) on " + LOCKS + "/{name}"));
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(readBody(request));
+        } catch (IOException e) {
+            return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
+        }
+        java.util.Set<String> fields = renew ? java.util.Set.of("owner", "token", "ttlMs")
+                : method.equals("DELETE") ? java.util.Set.of("owner", "token") : java.util.Set.of("owner", "ttlMs", "waitMs");
+        if (body == null || !body.isObject()) {
+            return send(response, callback, 400, error("the body must be a JSON object with " + fields));
+        }
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!fields.contains(f)) {
+                return send(response, callback, 400, error("unknown field \"" + f + "\"; the fields are " + fields));
+            }
+        }
+        JsonNode ownerNode = body.get("owner");
+        if (ownerNode == null || !ownerNode.isTextual() || !OWNER.matcher(ownerNode.asText()).matches()) {
+            return send(response, callback, 400, error("\"owner\" is required: 1 to 200 printable ASCII characters"
+                    + " without spaces that name the holder (e.g. host:pid:thread)"));
+        }
+        String owner = ownerNode.asText();
+        long ttl = 0;
+        if (!method.equals("DELETE")) {
+            JsonNode t = body.get("ttlMs");
+            if (t == null || !t.isIntegralNumber() || t.asLong() < 100 || t.asLong() > 3_600_000) {
+                return send(response, callback, 400, error("\"ttlMs\" is required: the lease in milliseconds, 100 to"
+                        + " 3600000"));
+            }
+            ttl = t.asLong();
+        }
+        long token = 0;
+        if (renew || method.equals("DELETE")) {
+            JsonNode t = body.get("token");
+            if (t == null || !t.isIntegralNumber() || t.asLong() < 1) {
+                return send(response, callback, 400, error("\"token\" is required: the fencing token the lock was"
+                        + " granted with"));
+            }
+            token = t.asLong();
+        }
+        try {
+            if (renew) {
+                return send(response, callback, 200, grant(locks.renew(name, owner, token, ttl)));
+            }
+            if (method.equals("DELETE")) {
+                locks.release(name, owner, token);
+                response.setStatus(204);
+                callback.succeeded();
+                return true;
+            }
+        } catch (LockService.Refused r) {
+            return send(response, callback, 409, refused(r));
+        }
+        JsonNode w = body.get("waitMs");
+        if (w != null && (!w.isIntegralNumber() || w.asLong() < 0 || w.asLong() > 600_000)) {
+            return send(response, callback, 400, error("\"waitMs\" must be 0 to 600000 milliseconds (0: do not wait)"));
+        }
+        long waitMs = w == null ? 0 : w.asLong();
+        // answered when granted or refused: a waiter holds no thread, only this request's callback
+        locks.acquire(name, owner, ttl, waitMs).whenComplete((g, e) -> {
+            if (e == null) {
+                send(response, callback, 200, grant(g));
+            } else if (e instanceof LockService.Refused r) {
+                send(response, callback, 409, refused(r));
+            } else {
+                LOG.error("lock {}: could not grant", name, e);
+                send(response, callback, 503, error("could not make the fencing token durable: " + e.getMessage()));
+            }
+        });
+        return true;
+    }
+
+    private ObjectNode grant(LockService.Grant g) {
+        ObjectNode o = json.createObjectNode();
+        o.put("name", g.name());
+        o.put("owner", g.owner());
+        o.put("token", g.token());
+        o.put("expiresAt", g.expiresAt().toString());
+        return o;
+    }
+
+    private ObjectNode refused(LockService.Refused r) {
+        ObjectNode o = error(r.getMessage());
+        if (r.holder != null) {
+            o.put("holder", r.holder);
+            o.put("expiresAt", r.expiresAt.toString());
+        }
+        return o;
     }
 
     /** {@code PUT|DELETE /v1/participants/{name}}, {@code GET /v1/participants}. */

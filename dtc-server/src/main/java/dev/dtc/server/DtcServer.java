@@ -36,6 +36,7 @@ public final class DtcServer implements AutoCloseable {
     private final ApiHandler api;
     private Engine engine;
     private OutcomeHistory history;
+    private java.util.concurrent.ScheduledThreadPoolExecutor lockTimer;
 
     /**
      * JSON as the API reads it: strict, so that what a client sent is what runs. A repeated field or text after
@@ -96,7 +97,13 @@ public final class DtcServer implements AutoCloseable {
         RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
         ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),
                 Clock.systemUTC());
-        api.ready(coordinator, history, registry);
+        lockTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dtc-locks");
+            t.setDaemon(true);
+            return t;
+        });
+        LockService locks = new LockService(new FencingTokens(config.dataDir(), json), Clock.systemUTC(), lockTimer);
+        api.ready(coordinator, history, registry, locks);
         Thread first = new Thread(() -> {
             try {
                 engine.recovery().scan();
@@ -129,6 +136,9 @@ public final class DtcServer implements AutoCloseable {
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server failed", e);
+        }
+        if (lockTimer != null) {
+            lockTimer.shutdownNow();
         }
         // the history first: what it still writes lets the engine write those decisions' END records
         if (history != null) {

@@ -45,6 +45,16 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(body))));
     }
 
+    Answer postTo(String path, String body) throws IOException, InterruptedException {
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    Answer delete(String path, String body) throws IOException, InterruptedException {
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(body))));
+    }
+
     Answer delete(String path) throws IOException, InterruptedException {
         return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .DELETE()));
@@ -67,7 +77,12 @@ final class Api {
 
     private Answer send(HttpRequest r) throws IOException, InterruptedException {
         HttpResponse<String> resp = client.send(r, HttpResponse.BodyHandlers.ofString());
-        JsonNode body = resp.body().isEmpty() ? null : JSON.readTree(resp.body());
+        JsonNode body;
+        try {
+            body = resp.body().isEmpty() ? null : JSON.readTree(resp.body());
+        } catch (IOException e) {
+            body = JSON.getNodeFactory().textNode("HTTP " + resp.statusCode() + ", not JSON: " + resp.body());
+        }
         return new Answer(resp.statusCode(), body, resp.headers().map());
     }
 
