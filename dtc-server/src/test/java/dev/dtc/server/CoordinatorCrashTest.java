@@ -116,6 +116,22 @@ class CoordinatorCrashTest {
     }
 
     @Test
+    void fencingTokensKeepGrowingAfterKillMinusNine() throws Exception {
+        long before;
+        try (ServerProcess first = ServerProcess.start(dir, "crash-d", "tok")) {
+            Api api = new Api(first.url, "tok");
+            api.postTo("/v1/locks/l", "{\"owner\":\"a\",\"ttlMs\":60000}");
+            before = api.postTo("/v1/locks/m", "{\"owner\":\"a\",\"ttlMs\":60000}").body().get("token").asLong();
+            first.kill();
+        }
+        try (ServerProcess second = ServerProcess.start(dir, "crash-d", "tok")) {
+            Api.Answer after = new Api(second.url, "tok").postTo("/v1/locks/l", "{\"owner\":\"b\",\"ttlMs\":60000}");
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(after.body().get("token").asLong()).isGreaterThan(before);
+        }
+    }
+
+    @Test
     void withoutATokenItRefusesToStart() throws Exception {
         assertThatThrownBy(() -> ServerProcess.start(dir, "no-token", null))
                 .hasMessageContaining("no bearer token: set DTC_TOKEN or pass --token-file");
