@@ -257,6 +257,8 @@ final class ApiHandler extends Handler.Abstract {
         JsonNode body;
         try {
             body = json.readTree(readBody(request));
+        } catch (TooLarge e) {
+            return send(response, callback, 400, error("the body is larger than " + maxBodyBytes + " bytes"));
         } catch (IOException e) {
             return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
         }

@@ -59,16 +59,6 @@ final class FencingTokens {
         }
     }
 
-    /** The last token handed out by this process, or the mark it started from. */
-    long last() {
-        lock.lock();
-        try {
-            return last;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void write(long mark) throws IOException {
         ObjectNode o = json.createObjectNode();
         o.put("highWater", mark);

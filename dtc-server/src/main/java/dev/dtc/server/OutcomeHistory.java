@@ -150,15 +150,9 @@ final class OutcomeHistory implements AutoCloseable {
         return enqueue(line, id, key);
     }
 
-    Accepted accepted(String key) {
-        return keys.get(key);
-    }
-
     /** Claims a key for a new transaction, unless another request holds it already. */
     Accepted claim(String key, String hash, String id) {
-        Accepted mine = new Accepted(hash, id);
-        Accepted prior = keys.putIfAbsent(key, mine);
-        return prior;
+        return keys.putIfAbsent(key, new Accepted(hash, id));
     }
 
     /** Gives a key back that was claimed and never accepted (the request was refused before anything started). */

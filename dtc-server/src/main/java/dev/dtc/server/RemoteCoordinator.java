@@ -148,7 +148,6 @@ final class RemoteCoordinator implements AuditListener {
         }
         t.answered();
         remember(id);
-        return;
     }
 
     /**

@@ -71,15 +71,6 @@ final class RemoteTransaction implements Timed {
         return answered;
     }
 
-    boolean phaseTwoComplete() {
-        for (HttpBranch b : branches) {
-            if (!b.acknowledged()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Events kept per transaction: a participant that stays away for hours makes recovery report a failure on
      * every pass; the audit log has them all, the answer the first ones and a count.

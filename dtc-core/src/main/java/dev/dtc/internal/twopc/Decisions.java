@@ -367,6 +367,10 @@ public final class Decisions {
         } catch (RuntimeException e) {
             recorded = CompletableFuture.failedFuture(e);
         }
+        if (recorded == NOTHING_TO_WAIT_FOR) {
+            end(d); // the JTA face records nothing: no callback on its commit path
+            return;
+        }
         recorded.whenComplete((ignored, error) -> {
             if (error == null) {
                 end(d);
