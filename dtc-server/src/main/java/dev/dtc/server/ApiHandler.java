@@ -35,6 +35,7 @@ final class ApiHandler extends Handler.Abstract {
     private static final String TRANSACTIONS = "/v1/transactions";
     private static final String PARTICIPANTS = "/v1/participants";
     private static final String LOCKS = "/v1/locks";
+    private static final java.util.Set<String> OPEN_ACTIONS = java.util.Set.of("participants", "commit", "rollback");
     private static final Pattern LOCK_NAME = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
     private static final Pattern OWNER = Pattern.compile("[\\x21-\\x7e]{1,200}");
     static final long MIN_TTL_MS = 1_000;
@@ -118,7 +119,20 @@ final class ApiHandler extends Handler.Abstract {
                 return begin(c, request, response, callback);
             }
             String id = path.substring(TRANSACTIONS.length() + 1);
-            if (!method.equals("GET")) {
+            String action = null;
+            int slash = id.indexOf('/');
+            if (slash >= 0) {
+                action = id.substring(slash + 1);
+                id = id.substring(0, slash);
+                if (!OPEN_ACTIONS.contains(action)) {
+                    return send(response, callback, 404, error("no such resource: " + path + "; under " + TRANSACTIONS
+                            + "/{id} there are /participants, /commit and /rollback (see docs/http-api.md)"));
+                }
+                if (!method.equals("POST")) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                    return send(response, callback, 405, error("use POST " + TRANSACTIONS + "/{id}/" + action));
+                }
+            } else if (!method.equals("GET")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET");
                 return send(response, callback, 405, error("use GET " + TRANSACTIONS + "/{id} to read a transaction"));
             }
@@ -131,6 +145,9 @@ final class ApiHandler extends Handler.Abstract {
                 // be a lie about a transaction that committed there.
                 return send(response, callback, 421, error("transaction " + id + " was not begun by this coordinator"
                         + " (node " + nodeName + "); ask the coordinator whose node name starts the id"));
+            }
+            if (action != null) {
+                return openAction(c, request, response, callback, id, action);
             }
             ObjectNode view = c.view(id);
             return view != null ? send(response, callback, 200, view) : send(response, callback, 404, c.unknown(id));
@@ -173,6 +190,9 @@ final class ApiHandler extends Handler.Abstract {
         } catch (IOException e) {
             return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
         }
+        if (tree != null && tree.isObject() && tree.has("open")) {
+            return beginOpen(c, key, tree, response, callback);
+        }
         TransactionRequest req;
         try {
             req = TransactionRequest.parse(tree, maxParticipants, this::registered);
@@ -212,6 +232,92 @@ final class ApiHandler extends Handler.Abstract {
             return send(response, callback, 500, answer);
         }
         return send(response, callback, 200, answer);
+    }
+
+    /** {@code POST /v1/transactions {"open": true, "timeoutMs": N}}: begins a transaction that services join. */
+    private boolean beginOpen(RemoteCoordinator c, String key, JsonNode tree, Response response, Callback callback) {
+        for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("open") && !f.equals("timeoutMs")) {
+                return send(response, callback, 400, error("an open transaction is begun with {\"open\": true,"
+                        + " \"timeoutMs\": 30000} only; \"" + f + "\" is not allowed (participants join it with"
+                        + " POST " + TRANSACTIONS + "/{id}/participants)"));
+            }
+        }
+        if (!tree.get("open").isBoolean() || !tree.get("open").asBoolean()) {
+            return send(response, callback, 400, error("\"open\" must be true to begin an open transaction; leave it"
+                    + " out to run a transaction with its participants in one request"));
+        }
+        if (key != null) {
+            return send(response, callback, 400, error("Idempotency-Key is for one-shot transactions; an open"
+                    + " transaction is made safe to retry by its commit: send the request without the header"));
+        }
+        long timeout = TransactionRequest.DEFAULT_TIMEOUT_MS;
+        JsonNode t = tree.get("timeoutMs");
+        if (t != null) {
+            if (!t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 1
+                    || t.asLong() > TransactionRequest.MAX_TIMEOUT_MS) {
+                return send(response, callback, 400, error("\"timeoutMs\" must be a whole number of milliseconds"
+                        + " from 1 to " + TransactionRequest.MAX_TIMEOUT_MS + ", was: " + t));
+            }
+            timeout = t.asLong();
+        }
+        RemoteTransaction tx = c.begin(timeout);
+        response.getHeaders().put(HttpHeader.LOCATION, TRANSACTIONS + "/" + tx.id());
+        return send(response, callback, 201, c.answerOf(tx));
+    }
+
+    /** {@code POST /v1/transactions/{id}/participants|commit|rollback} on an open transaction. */
+    private boolean openAction(RemoteCoordinator c, Request request, Response response, Callback callback, String id,
+                               String action) {
+        JsonNode body;
+        try {
+            byte[] bytes = readBody(request);
+            body = bytes.length == 0 ? null : json.readTree(bytes);
+        } catch (TooLarge e) {
+            return send(response, callback, 400, error("the body is larger than " + maxBodyBytes + " bytes"));
+        } catch (IOException e) {
+            return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
+        }
+        ParticipantAddress joining = null;
+        if (action.equals("participants")) {
+            if (body == null || !body.isObject()) {
+                return send(response, callback, 400, error("the body must be a JSON object: {\"name\": \"inventory\","
+                        + " \"url\": \"http://...\"} (url may be left out for a registered participant)"));
+            }
+            try {
+                joining = TransactionRequest.joining(body, this::registered);
+            } catch (TransactionRequest.Invalid e) {
+                return send(response, callback, 400, error(e.getMessage()));
+            }
+        } else if (body != null && !(body.isObject() && body.isEmpty())) {
+            return send(response, callback, 400, error(action + " takes no body (or {})"));
+        }
+        RemoteTransaction t = c.running(id);
+        if (t != null && !t.isOpen()) {
+            return send(response, callback, 409, error("transaction " + id + " was not begun open: it finishes by"
+                    + " itself; only transactions begun with {\"open\": true} take " + action));
+        }
+        if (t == null) {
+            ObjectNode view = c.view(id);
+            if (view == null) {
+                return send(response, callback, 404, c.unknown(id)); // never begun, or lost in a restart
+            }
+            // it ended long enough ago to have left memory: only its outcome is left
+            String wanted = action.equals("commit") ? "COMMITTED" : "ROLLED_BACK";
+            if (!action.equals("participants") && view.path("outcome").asText().equals(wanted)) {
+                return send(response, callback, 200, view);
+            }
+            view.put("error", "transaction " + id + " has ended " + view.path("outcome").asText()
+                    + (action.equals("participants") ? ": too late to join" : ": cannot " + action + " it"));
+            return send(response, callback, 409, view);
+        }
+        RemoteCoordinator.Answer a = switch (action) {
+            case "participants" -> c.join(t, joining, maxParticipants);
+            case "commit" -> c.commitOpen(t);
+            default -> c.rollbackOpen(t);
+        };
+        return send(response, callback, a.status(), a.body());
     }
 
     /** A participant named in a transaction without a URL: its registration, if it is live. */

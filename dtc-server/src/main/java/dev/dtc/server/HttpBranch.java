@@ -43,6 +43,7 @@ final class HttpBranch implements Branch {
     private final ParticipantCalls calls;
     private final ObjectMapper json;
     private final RollbackWatch source;
+    private final boolean joined;
     private volatile JsonNode payload;
     private volatile long deadlineNanos = Long.MAX_VALUE;
     private volatile ReportedVote vote;
@@ -51,7 +52,18 @@ final class HttpBranch implements Branch {
 
     HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
                ObjectMapper json, RollbackWatch source) {
+        this(txId, xid, address, payload, calls, json, source, false);
+    }
+
+    /**
+     * @param joined the participant joined an open transaction: it did its work when it was called, so prepare
+     *               carries no payload but {@code "joined": true}, and the participant prepares the branch it
+     *               holds (it must never run work for it at prepare)
+     */
+    HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
+               ObjectMapper json, RollbackWatch source, boolean joined) {
         this.txId = txId;
+        this.joined = joined;
         this.xid = xid;
         this.address = address;
         this.payload = payload;
@@ -95,6 +107,9 @@ final class HttpBranch implements Branch {
         ObjectNode body = json.createObjectNode();
         body.put("transactionId", txId);
         body.set("payload", payload);
+        if (joined) {
+            body.put("joined", true);
+        }
         payload = null; // sent: the transaction's answer does not repeat it, so let it go
         Duration left = deadlineNanos == Long.MAX_VALUE ? calls.phaseTwoTimeout()
                 : Duration.ofNanos(deadlineNanos - System.nanoTime());

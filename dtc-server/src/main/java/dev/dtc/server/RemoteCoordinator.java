@@ -101,14 +101,20 @@ final class RemoteCoordinator implements AuditListener {
         String id = t.id();
         known.put(id, t);
         engine.inFlight().put(id, t);
-        long deadline = System.nanoTime() + request.timeoutMs() * 1_000_000L;
+        engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
+        complete(t, System.nanoTime() + request.timeoutMs() * 1_000_000L, "no answer within " + request.timeoutMs()
+                + " ms");
+    }
+
+    /** The two phases of a transaction that is known and in flight, up to the answer of its POST. */
+    private void complete(RemoteTransaction t, long deadline, String noAnswer) {
+        String id = t.id();
         for (HttpBranch b : t.branches()) {
             b.deadline(deadline);
         }
         if (fault == Faults.HALT_BEFORE_DECISION) {
             commitVotes.put(id, new AtomicInteger());
         }
-        engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
         Outcome o;
         try {
             o = engine.coordinator().commit(id, t.branches(), deadline, false, phase -> {
@@ -124,12 +130,15 @@ final class RemoteCoordinator implements AuditListener {
         }
         for (HttpBranch b : t.branches()) {
             if (b.vote() == null) {
-                b.noAnswerByDeadline("no answer within " + request.timeoutMs() + " ms");
+                b.noAnswerByDeadline(noAnswer);
             }
         }
         switch (o.kind()) {
             case COMMITTED -> {
                 t.decided(RemoteTransaction.Outcome.COMMITTED, null);
+                if (t.branches().isEmpty()) {
+                    engine.audit().emit(EventType.TX_COMMITTED, id, null, "no participant joined: nothing to do");
+                }
                 if (engine.decisions().get(id) == null && !t.branches().isEmpty() && allReadOnly(t)) {
                     // nothing was logged (every vote read-only), so the history is the only record of the answer
                     await(history.record(id, views.of(t)), id);
@@ -148,6 +157,169 @@ final class RemoteCoordinator implements AuditListener {
         }
         t.answered();
         remember(id);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Open transactions: begun without participants; services join while they run; commit, rollback or timeout.
+
+    /** What an open-transaction request gets: a status and the body to send. */
+    record Answer(int status, ObjectNode body) {
+    }
+
+    /**
+     * Begins an open transaction. Nothing is logged: until its commit decision it is presumed rolled back, so a
+     * coordinator that restarts has nothing to recover for it, and participants that ask are told ROLLED_BACK.
+     */
+    RemoteTransaction begin(long timeoutMs) {
+        String id = engine.xids().newUrlSafeTransactionId();
+        RemoteTransaction t = new RemoteTransaction(id, timeoutMs);
+        t.onTimeout(() -> rollBackOpen(t, "timed out: not committed within its timeout of " + timeoutMs + " ms",
+                true));
+        known.put(id, t);
+        engine.inFlight().put(id, t); // the sweeper rolls it back at its deadline
+        engine.audit().emit(EventType.BEGIN, id, null, "open: participants join it until it commits, timeout "
+                + timeoutMs + " ms");
+        return t;
+    }
+
+    /**
+     * Enlists a participant that joined the open transaction: 201 when it joined, 200 when it had joined already
+     * with the same URL, 409 once the transaction has left OPEN (or the name is taken by another URL).
+     */
+    Answer join(RemoteTransaction t, ParticipantAddress a, int maxParticipants) {
+        HttpBranch b;
+        synchronized (t) {
+            if (t.openState() != RemoteTransaction.OpenState.OPEN || t.isOverdue(System.nanoTime())) {
+                return new Answer(409, tooLate(t, "join"));
+            }
+            for (HttpBranch other : t.branches()) {
+                if (other.address().name().equals(a.name())) {
+                    if (other.address().url().equals(a.url())) {
+                        return new Answer(200, joined(t, other));
+                    }
+                    return new Answer(409, error(t, "participant '" + a.name() + "' has joined transaction " + t.id()
+                            + " with url " + other.address().url() + "; a participant name means one service within"
+                            + " a transaction: join under another name"));
+                }
+            }
+            if (t.branches().size() >= maxParticipants) {
+                return new Answer(409, error(t, "transaction " + t.id() + " has " + t.branches().size()
+                        + " participants, the most this coordinator takes (--max-participants); nothing joined"));
+            }
+            b = new HttpBranch(t.id(), engine.xids().branch(t.id(), t.branches().size() + 1), a,
+                    com.fasterxml.jackson.databind.node.NullNode.getInstance(), calls, json, source(a), true);
+            t.join(b);
+        }
+        engine.audit().emit(EventType.ENLIST, t.id(), b.xid(), "joined: " + a.name() + " " + a.url());
+        return new Answer(201, joined(t, b));
+    }
+
+    private ObjectNode joined(RemoteTransaction t, HttpBranch b) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", t.id());
+        o.put("name", b.address().name());
+        o.put("url", b.address().url().toString());
+        return o;
+    }
+
+    /**
+     * Commits an open transaction through the same two phases as a one-shot one; phase 1 must end by the
+     * transaction's deadline. A commit that finds it committing already waits for that outcome; one that finds it
+     * rolled back (by the client, or at its timeout) gets 409.
+     */
+    Answer commitOpen(RemoteTransaction t) {
+        boolean mine;
+        synchronized (t) {
+            mine = !t.isOverdue(System.nanoTime()) && t.leaveOpen(RemoteTransaction.OpenState.COMMITTING);
+        }
+        if (mine) {
+            complete(t, t.deadlineNanos(), "no answer by the transaction's deadline (timeoutMs " + t.timeoutMs()
+                    + ")");
+        } else {
+            awaitAnswer(t);
+        }
+        return settled(t, RemoteTransaction.Outcome.COMMITTED, "commit");
+    }
+
+    /** Rolls back an open transaction and tells every participant that joined it. */
+    Answer rollbackOpen(RemoteTransaction t) {
+        if (!rollBackOpen(t, "rolled back by its client", false)) {
+            awaitAnswer(t);
+        }
+        return settled(t, RemoteTransaction.Outcome.ROLLED_BACK, "rollback");
+    }
+
+    /** Rolls the open transaction back if it is still OPEN (client rollback or timeout); false if it was not. */
+    private boolean rollBackOpen(RemoteTransaction t, String reason, boolean timedOut) {
+        synchronized (t) {
+            if (!t.leaveOpen(RemoteTransaction.OpenState.ROLLING_BACK)) {
+                return false;
+            }
+        }
+        String id = t.id();
+        if (timedOut) {
+            engine.audit().emit(EventType.TIMEOUT, id, null, reason);
+        }
+        t.decided(RemoteTransaction.Outcome.ROLLED_BACK, reason);
+        try {
+            engine.coordinator().rollback(id, t.branches(), reason);
+        } finally {
+            engine.inFlight().remove(id);
+        }
+        history.record(id, views.of(t));
+        t.answered();
+        remember(id);
+        return true;
+    }
+
+    private void awaitAnswer(RemoteTransaction t) {
+        try {
+            // the other request's phase 1 ends by the deadline; phase 2's first attempt is bounded too
+            t.whenAnswered().get(Math.max(0, t.deadlineNanos() - System.nanoTime()) / 1_000_000L + 60_000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // answer with what is known now
+        }
+    }
+
+    /** The answer to commit or rollback of an open transaction, once it has settled (or as far as it got). */
+    private Answer settled(RemoteTransaction t, RemoteTransaction.Outcome wanted, String op) {
+        ObjectNode view = views.of(t);
+        RemoteTransaction.Outcome o = t.outcome();
+        if (o == wanted) {
+            return new Answer(200, view);
+        }
+        if (o == RemoteTransaction.Outcome.IN_PROGRESS) {
+            view.put("error", "the outcome is not known yet" + (t.reason() == null ? "" : ": " + t.reason())
+                    + "; ask GET /v1/transactions/" + t.id() + " later");
+            return new Answer(500, view);
+        }
+        if (wanted == RemoteTransaction.Outcome.COMMITTED && t.openState() == RemoteTransaction.OpenState.COMMITTING) {
+            return new Answer(200, view); // this commit ran phase 1 and a participant refused: the usual answer
+        }
+        view.put("error", "cannot " + op + " transaction " + t.id() + ": it " + (o == RemoteTransaction.Outcome.COMMITTED
+                ? "committed" : "was rolled back" + (t.reason() == null ? "" : " (" + t.reason() + ")")) + " already");
+        return new Answer(409, view);
+    }
+
+    /** 409 for a participant that comes after the transaction left OPEN. */
+    private ObjectNode tooLate(RemoteTransaction t, String what) {
+        RemoteTransaction.OpenState s = t.openState();
+        String where = s == RemoteTransaction.OpenState.COMMITTING ? "is committing (phase 1 has begun)"
+                : s == RemoteTransaction.OpenState.ROLLING_BACK ? "was rolled back" + (t.reason() == null ? ""
+                : " (" + t.reason() + ")") : "has reached its timeout of " + t.timeoutMs() + " ms";
+        return error(t, "too late to " + what + " transaction " + t.id() + ": it " + where
+                + "; nothing joined, undo the work done for it");
+    }
+
+    private ObjectNode error(RemoteTransaction t, String message) {
+        ObjectNode o = json.createObjectNode();
+        o.put("error", message);
+        o.put("id", t.id());
+        o.put("outcome", t.outcome().name());
+        return o;
     }
 
     /**

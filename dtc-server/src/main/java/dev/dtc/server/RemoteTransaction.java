@@ -4,11 +4,12 @@ import dev.dtc.audit.AuditEvent;
 import dev.dtc.internal.engine.Timed;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One transaction of the HTTP face while this process knows it: its participants (as branches), the events it
@@ -23,9 +24,22 @@ final class RemoteTransaction implements Timed {
     record Event(Instant at, String type, String participant, String detail) {
     }
 
+    /**
+     * Where an open transaction (begun without participants, joined by services while it runs) stands: it takes
+     * participants only while OPEN; commit, rollback and the timeout each move it out of OPEN once, under the
+     * transaction's monitor, so a participant cannot join a transaction whose phase 1 has begun.
+     */
+    enum OpenState { OPEN, COMMITTING, ROLLING_BACK }
+
     private final String id;
     private final List<HttpBranch> branches;
-    private final Map<String, String> participantByBranch = new HashMap<>();
+    private final Map<String, String> participantByBranch = new ConcurrentHashMap<>();
+    private final boolean open;
+    private final long timeoutMs;
+    private final long deadlineNanos;
+    private final Instant expiresAt;
+    private volatile OpenState openState;
+    private volatile Runnable onTimeout = () -> { };
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<RemoteTransaction> answered = new CompletableFuture<>();
     private volatile Outcome outcome = Outcome.IN_PROGRESS;
@@ -37,6 +51,62 @@ final class RemoteTransaction implements Timed {
         for (HttpBranch b : branches) {
             participantByBranch.put(b.xid().toString(), b.address().name());
         }
+        this.open = false;
+        this.timeoutMs = 0;
+        this.deadlineNanos = Long.MAX_VALUE;
+        this.expiresAt = null;
+    }
+
+    /** An open transaction: no participants yet, services join it until it commits, rolls back or times out. */
+    RemoteTransaction(String id, long timeoutMs) {
+        this.id = id;
+        this.branches = new CopyOnWriteArrayList<>();
+        this.open = true;
+        this.timeoutMs = timeoutMs;
+        this.deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000L;
+        this.expiresAt = Instant.now().plusMillis(timeoutMs);
+        this.openState = OpenState.OPEN;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    long timeoutMs() {
+        return timeoutMs;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** For an open transaction: OPEN, or how it is ending; null for a one-shot transaction. */
+    OpenState openState() {
+        return openState;
+    }
+
+    /** What to do when the sweeper finds the open transaction past its deadline. */
+    void onTimeout(Runnable r) {
+        this.onTimeout = r;
+    }
+
+    /** Adds a joining participant's branch; the caller holds this transaction's monitor and checked it is OPEN. */
+    void join(HttpBranch b) {
+        participantByBranch.put(b.xid().toString(), b.address().name());
+        branches.add(b);
+    }
+
+    /** Moves an open transaction out of OPEN, once; false if it had left OPEN already. Hold the monitor. */
+    boolean leaveOpen(OpenState next) {
+        if (openState != OpenState.OPEN) {
+            return false;
+        }
+        openState = next;
+        return true;
     }
 
     String id() {
@@ -109,13 +179,19 @@ final class RemoteTransaction implements Timed {
         return new ArrayList<>(events);
     }
 
-    /** HTTP transactions carry their own deadline into phase 1; the sweeper never times them out. */
+    /**
+     * One-shot transactions carry their own deadline into phase 1, so the sweeper never times them out; an open
+     * transaction that is still OPEN at its deadline is rolled back by it.
+     */
     @Override
     public boolean isOverdue(long nowNanos) {
-        return false;
+        return open && openState == OpenState.OPEN && nowNanos - deadlineNanos >= 0;
     }
 
     @Override
     public void timeout() {
+        if (open) {
+            onTimeout.run();
+        }
     }
 }

@@ -111,6 +111,31 @@ record TransactionRequest(List<Participant> participants, long timeoutMs) {
         return new TransactionRequest(out, timeout);
     }
 
+    /**
+     * The body of {@code POST /v1/transactions/{id}/participants}: {@code {"name", "url"}}, the url left out for a
+     * registered participant (its URL is read now, and that is the one the transaction uses).
+     */
+    static ParticipantAddress joining(JsonNode body, Registered registered) throws Invalid {
+        onlyFields(body, "the body", Set.of("name", "url"));
+        JsonNode name = body.get("name");
+        JsonNode url = body.get("url");
+        if (name == null || !name.isTextual()) {
+            throw new Invalid("the body needs a \"name\" (a string): the participant's name");
+        }
+        if (url == null) {
+            return registered.resolve(name.asText());
+        }
+        if (!url.isTextual()) {
+            throw new Invalid("\"url\" must be a string (http:// or https://), or leave it out to use the"
+                    + " participant's registration");
+        }
+        try {
+            return ParticipantAddress.parse(name.asText(), url.asText());
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
+    }
+
     private static void onlyFields(JsonNode o, String where, Set<String> allowed) throws Invalid {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String f = it.next();

@@ -29,6 +29,14 @@ final class Views {
         ObjectNode o = json.createObjectNode();
         o.put("id", t.id());
         o.put("outcome", outcome.name());
+        if (t.isOpen()) {
+            o.put("open", true);
+            if (t.openState() == RemoteTransaction.OpenState.OPEN) {
+                o.put("state", "OPEN");
+                o.put("timeoutMs", t.timeoutMs());
+                o.put("expiresAt", t.expiresAt().toString());
+            }
+        }
         boolean complete = true;
         ArrayNode ps = o.putArray("participants");
         for (HttpBranch b : t.branches()) {
