@@ -307,7 +307,10 @@ final class RemoteCoordinator implements AuditListener {
     /** 409 for a participant that comes after the transaction left OPEN. */
     private ObjectNode tooLate(RemoteTransaction t, String what) {
         RemoteTransaction.OpenState s = t.openState();
-        String where = s == RemoteTransaction.OpenState.COMMITTING ? "is committing (phase 1 has begun)"
+        String where = t.outcome() == RemoteTransaction.Outcome.COMMITTED ? "has committed"
+                : s == RemoteTransaction.OpenState.COMMITTING && t.outcome() == RemoteTransaction.Outcome.ROLLED_BACK
+                ? "was rolled back (" + t.reason() + ")"
+                : s == RemoteTransaction.OpenState.COMMITTING ? "is committing (phase 1 has begun)"
                 : s == RemoteTransaction.OpenState.ROLLING_BACK ? "was rolled back" + (t.reason() == null ? ""
                 : " (" + t.reason() + ")") : "has reached its timeout of " + t.timeoutMs() + " ms";
         return error(t, "too late to " + what + " transaction " + t.id() + ": it " + where

@@ -53,8 +53,9 @@ final class Views {
             HttpBranch.ReportedVote v = b.vote();
             if (v != null) {
                 p.put("vote", v.name());
-            } else if (outcome == RemoteTransaction.Outcome.IN_PROGRESS) {
-                p.putNull("vote"); // not answered yet
+            } else if (outcome == RemoteTransaction.Outcome.IN_PROGRESS || t.openState()
+                    == RemoteTransaction.OpenState.ROLLING_BACK) {
+                p.putNull("vote"); // not answered yet, or never asked: rolled back before its prepare
             } else {
                 p.put("vote", HttpBranch.ReportedVote.NO_ANSWER.name());
             }

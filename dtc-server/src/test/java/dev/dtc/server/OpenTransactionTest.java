@@ -99,7 +99,9 @@ class OpenTransactionTest {
         assertThat(repeat.status()).as("commit again: the same answer").isEqualTo(200);
         assertThat(repeat.body().get("outcome").asText()).isEqualTo("COMMITTED");
         assertThat(inventory.ops(id)).as("nothing is called twice").containsExactly("prepare", "commit");
-        assertThat(join(id, participant("late")).status()).isEqualTo(409);
+        Api.Answer late = join(id, participant("late"));
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().get("error").asText()).contains("has committed");
         assertThat(api.postTo("/v1/transactions/" + id + "/rollback", "").status()).isEqualTo(409);
     }
 
@@ -151,13 +153,16 @@ class OpenTransactionTest {
         JsonNode view = api.get("/v1/transactions/" + id).body();
         assertThat(view.get("outcome").asText()).isEqualTo("ROLLED_BACK");
         assertThat(view.get("reason").asText()).contains("timed out");
+        assertThat(vote(view, "inventory").get("vote").isNull()).as("never asked to prepare").isTrue();
         List<String> types = new ArrayList<>();
         view.get("events").forEach(e -> types.add(e.get("type").asText()));
         assertThat(types).contains("TIMEOUT", "DECISION_ROLLBACK", "TX_ROLLED_BACK");
         Api.Answer c = api.postTo("/v1/transactions/" + id + "/commit", "");
         assertThat(c.status()).isEqualTo(409);
         assertThat(c.body().get("error").asText()).contains("timed out");
-        assertThat(join(id, participant("late")).status()).isEqualTo(409);
+        Api.Answer late = join(id, participant("late"));
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().get("error").asText()).contains("was rolled back (timed out");
     }
 
     @Test
