@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -44,6 +46,11 @@ final class Joiner {
     private final Preparer preparer;
     private final Audit audit;
     private final Duration interval;
+    /**
+     * Transactions whose work failed here but whose ABORTED record could not be written: later calls must still be
+     * refused (a fresh branch would let the prepare commit part of the work). Rare, so never pruned.
+     */
+    private final Map<String, String> doomed = new ConcurrentHashMap<>();
 
     Joiner(String participant, URI advertisedUrl, XaConnections connections, OutcomeRecords records,
            PreparedBranches prepared, ActiveBranches active, TransactionLocks locks, CoordinatorClient coordinator,
@@ -114,6 +121,18 @@ final class Joiner {
             throw enlistRefused(transactionId, enlisted);
         }
         ActiveBranches.Branch branch = new ActiveBranches.Branch(xid, xc, xa, c, Instant.now());
+        if (enlisted.status() == 200) {
+            // Already enlisted, yet this process has no branch: an earlier call's branch was lost (the service
+            // restarted since it joined) or an earlier enlistment's answer was. Going on in a fresh branch could
+            // commit this call's work without the earlier calls': the transaction can only roll back here.
+            String reason = "participant " + participant + " lost its branch of transaction " + transactionId
+                    + " (the service restarted since it joined), so the work of earlier calls is gone";
+            preparer.rollBackQuietly(transactionId, xa, xid);
+            release(xc, c);
+            recordAborted(transactionId, reason);
+            audit.warn(transactionId, "already enlisted but no branch here: " + reason + "; will vote ABORT");
+            throw new JoinException(409, reason + "; the transaction will roll back");
+        }
         active.put(transactionId, branch);
         audit.step(transactionId, "joined: branch " + xid + " started, enlisted with the coordinator as "
                 + participant + " -> " + advertisedUrl + " (" + enlisted.detail() + ")");
@@ -121,6 +140,11 @@ final class Joiner {
     }
 
     private void refuseIfFinishedHere(String transactionId) throws JoinException {
+        String failed = doomed.get(transactionId);
+        if (failed != null) {
+            throw new JoinException(409, "participant " + participant + " cannot join transaction " + transactionId
+                    + ": an earlier call failed here (" + failed + "); the transaction will roll back");
+        }
         if (prepared.contains(transactionId)) {
             throw new JoinException(409, "participant " + participant + " already prepared its part of transaction "
                     + transactionId + ": it cannot do more work in it");
@@ -171,13 +195,18 @@ final class Joiner {
         if (branch != null) {
             rollBack(transactionId, branch);
         }
+        recordAborted(transactionId, reason);
+        audit.step(transactionId, "joined work refused or failed: branch rolled back, will vote ABORT: " + reason);
+    }
+
+    private void recordAborted(String transactionId, String reason) {
         try {
             records.write(transactionId, OutcomeRecords.State.ABORTED, reason);
         } catch (SQLException e) {
-            // without the record a prepare finds no branch and votes ABORT all the same
+            // a prepare finds no branch and votes ABORT all the same; later calls are refused from memory
+            doomed.put(transactionId, reason);
             audit.warn(transactionId, "could not record ABORTED", e);
         }
-        audit.step(transactionId, "joined work refused or failed: branch rolled back, will vote ABORT: " + reason);
     }
 
     /**

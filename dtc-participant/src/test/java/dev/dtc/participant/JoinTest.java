@@ -231,7 +231,7 @@ class JoinTest {
             assertThat(outcome.outcome()).isEqualTo("ROLLED_BACK");
             JsonNode vote = rig.coordinator.votes.get(0);
             assertThat(vote.get("vote").asText()).isEqualTo("ABORT");
-            assertThat(vote.get("reason").asText()).startsWith("no branch");
+            assertThat(vote.get("reason").asText()).startsWith("no branch").contains("restarted");
             assertThat(db.reservations(tx.id() + "-a")).isZero();
             assertThat(db.preparedTransactions(rig.name)).isEmpty();
             assertThat(db.recordedState(rig.name, tx.id())).isEqualTo("ABORTED");
@@ -244,6 +244,31 @@ class JoinTest {
             assertThat(JSON.readTree(r.body()).get("vote").asText()).isEqualTo("ABORT");
             assertThat(rig.work.runs).hasValue(0);
             assertThat(db.reservations(never)).isZero();
+            assertThat(db.preparedTransactions(rig.name)).isEmpty();
+            rig.awaitConnections(0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aCallAfterARestartCannotCommitWithoutTheWorkOfCallsBeforeIt(KitDatabase db) throws Exception {
+        try (Rig rig = new Rig(db); OpenTransaction tx = rig.dtc.begin(Duration.ofSeconds(60))) {
+            rig.participant.join(tx.id(), c -> insert(c, tx.id() + "-a"));
+            rig.restartParticipant();
+            AtomicBoolean ran = new AtomicBoolean();
+
+            assertThatThrownBy(() -> rig.participant.join(tx.id(), c -> {
+                ran.set(true);
+                return insert(c, tx.id() + "-b");
+            })).isInstanceOf(JoinException.class).hasMessageContaining("lost its branch")
+                    .satisfies(e -> assertThat(((JoinException) e).status()).isEqualTo(409));
+
+            assertThat(ran).isFalse();
+            TransactionOutcome outcome = tx.commit();
+            assertThat(outcome.outcome()).isEqualTo("ROLLED_BACK");
+            assertThat(rig.coordinator.votes.get(0).get("vote").asText()).isEqualTo("ABORT");
+            assertThat(rig.coordinator.votes.get(0).get("reason").asText()).contains("lost its branch");
+            assertThat(db.reservations(tx.id() + "-a") + db.reservations(tx.id() + "-b")).isZero();
             assertThat(db.preparedTransactions(rig.name)).isEmpty();
             rig.awaitConnections(0);
         }
