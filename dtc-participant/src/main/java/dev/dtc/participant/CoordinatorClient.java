@@ -19,6 +19,9 @@ import java.util.concurrent.TimeoutException;
  * 404 that does not say "presumed rolled back", an unexpected body) is {@link Outcome#UNKNOWN}, and the branch stays
  * prepared: guessing would break atomicity, waiting only holds locks longer.
  *
+ * <p>Enlists this participant in an open transaction it joined: {@code POST {coordinator}/v1/transactions/{id}/participants}
+ * with {@code {"name": ..., "url": ...}}.
+ *
  * <p>Also registers this participant in the coordinator's registry: {@code PUT {coordinator}/v1/participants/{name}}
  * with {@code {"url": ..., "ttlMs": ...}}, and {@code DELETE} of the same path.
  */
@@ -40,6 +43,16 @@ final class CoordinatorClient {
      * @param detail  what happened, for the log: the coordinator's {@code error}, or why nothing was answered
      */
     record RegistryAnswer(boolean ok, int status, String detail) {
+    }
+
+    /**
+     * What an enlistment came to.
+     *
+     * @param ok     the coordinator enlisted the participant (201), or had already (200)
+     * @param status the HTTP status, or 0 if no answer came
+     * @param detail what happened: the coordinator's {@code error}, or why nothing was answered
+     */
+    record EnlistAnswer(boolean ok, int status, String detail) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +86,35 @@ final class CoordinatorClient {
         }
         return read(response.statusCode(), response.body(),
                 response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    /**
+     * {@code POST /v1/transactions/{id}/participants}: enlists this participant in an open transaction.
+     *
+     * @param transactionId a valid id: its characters need no escaping in a URL path
+     */
+    EnlistAnswer enlist(String transactionId, String name, URI url) {
+        String body = JSON.createObjectNode().put("name", name).put("url", url.toString()).toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/transactions/" + transactionId
+                        + "/participants")).timeout(timeout)
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new EnlistAnswer(false, 0, "coordinator unreachable (" + describe(e) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new EnlistAnswer(false, 0, "interrupted");
+        }
+        int status = response.statusCode();
+        if (status == 200 || status == 201) {
+            return new EnlistAnswer(true, status, status == 201 ? "201 enlisted" : "200 already enlisted");
+        }
+        return new EnlistAnswer(false, status, status + " " + errorOf(response.body())
+                + (status == 401 ? " (check that this participant's token is the coordinator's)" : ""));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +53,13 @@ public final class Participant implements AutoCloseable {
     private final XaConnections connections;
     private final OutcomeRecords records;
     private final PreparedBranches prepared = new PreparedBranches();
+    private final ActiveBranches active = new ActiveBranches();
     private final TransactionLocks locks = new TransactionLocks();
     private final Preparer preparer;
     private final Finisher finisher;
     private final Recovery recovery;
+    private final Joiner joiner;
+    private final URI advertisedUrl;
     private final Audit audit;
     private final Registration registration; // null: does not register
     private ScheduledExecutorService scheduler; // guarded by this (start and close only)
@@ -72,11 +76,14 @@ public final class Participant implements AutoCloseable {
         this.connections = new XaConnections(b.xaDataSource, b.maxIdleConnections, b.maxConnections,
                 b.connectionWait);
         this.records = new OutcomeRecords(b.outcomeTable, name, connections);
-        this.preparer = new Preparer(name, b.work, connections, records, prepared, audit, fault);
+        this.advertisedUrl = b.advertisedUrl;
+        this.preparer = new Preparer(name, b.work, connections, records, prepared, active, audit, fault);
         this.finisher = new Finisher(name, connections, records, prepared, audit, fault);
         CoordinatorClient coordinatorClient = new CoordinatorClient(b.coordinator, b.token, b.coordinatorTimeout);
         this.recovery = new Recovery(name, connections, prepared, locks, coordinatorClient, finisher, audit,
                 b.recoveryInterval);
+        this.joiner = new Joiner(name, b.advertisedUrl, connections, records, prepared, active, locks,
+                coordinatorClient, preparer, audit, b.recoveryInterval);
         this.registration = b.registers() ? new Registration(name, b.advertisedUrl,
                 b.registrationTtl.isZero() ? null : b.registrationTtl, coordinatorClient, b.coordinator, audit,
                 b.coordinatorTimeout) : null;
@@ -133,7 +140,7 @@ public final class Participant implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(recovery::pass, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::recoverNow, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
         started = true;
         if (registration != null) {
             registration.start(scheduler);
@@ -179,12 +186,18 @@ public final class Participant implements AutoCloseable {
         try {
             switch (operation) {
                 case "prepare":
-                    return voted(preparer.prepare(call.transactionId(), call.payload()));
+                    return voted(preparer.prepare(call.transactionId(), call.payload(), call.joined()));
                 case "commit":
+                    if (active.contains(call.transactionId())) {
+                        throw new Finisher.Conflict("transaction " + call.transactionId() + " has an active joined"
+                                + " branch here that was never prepared; it cannot be committed before a prepare");
+                    }
                     finisher.commit(call.transactionId(), "coordinator");
                     return finished(call.transactionId(), "COMMITTED");
                 default:
-                    finisher.rollback(call.transactionId(), "coordinator");
+                    if (!joiner.rollbackActive(call.transactionId(), "coordinator")) {
+                        finisher.rollback(call.transactionId(), "coordinator");
+                    }
                     return finished(call.transactionId(), "ROLLED_BACK");
             }
         } catch (Finisher.Conflict e) {
@@ -196,6 +209,55 @@ public final class Participant implements AutoCloseable {
                     + Preparer.describe(e) + "): nothing was lost, send it again");
         } finally {
             lock.close();
+        }
+    }
+
+    /**
+     * Does one call's work inside this participant's branch of a transaction begun elsewhere (an "open"
+     * transaction on the coordinator, whose id reached this service in the {@value DtcContext#HEADER} header), and
+     * makes sure the coordinator will prepare and commit, or roll back, that branch with the rest.
+     *
+     * <p>The first call for a transaction takes a database connection, XA-starts the branch (the same Xid as a
+     * prepare would: format {@code 0x64747070}, the transaction id, this participant's name) and enlists with the
+     * coordinator ({@code POST /v1/transactions/{id}/participants} with this participant's name and
+     * {@link Builder#advertisedUrl advertised URL}) before the work runs. The branch then stays active, holding
+     * that connection, until the coordinator's prepare (with {@code "joined": true}) or rollback; later calls for
+     * the same transaction run on the same connection in the same branch, one at a time. While the work runs the
+     * transaction is {@linkplain DtcContext#current() current}, so calls it makes through {@link DtcHttpClient}
+     * carry it on.
+     *
+     * <p>Nothing is committed here: the work's changes become visible when the coordinator commits the transaction.
+     * Do not call this participant's own joined endpoints for the same transaction from inside the work (the call
+     * would wait for this one).
+     *
+     * @return what the work returned
+     * @throws Refusal       thrown by the work: the branch is rolled back at once and ABORTED is recorded with the
+     *                       reason, so the transaction can only roll back (the participant stays enlisted and votes
+     *                       ABORT); later calls for it get a {@link JoinException}
+     * @throws SQLException  thrown by the work: the same, with the database's message as the reason
+     * @throws JoinException the transaction could not be joined and nothing was done: see
+     *                       {@link JoinException#status()}
+     * @throws IllegalStateException    if the participant has no {@link Builder#advertisedUrl advertised URL}
+     * @throws IllegalArgumentException if the transaction id is not 1–64 of {@code A-Za-z0-9._~-}
+     */
+    public <T> T join(String transactionId, JoinedWork<T> work) throws Refusal, SQLException, JoinException {
+        Objects.requireNonNull(work, "work");
+        if (advertisedUrl == null) {
+            throw new IllegalStateException("participant " + name + " cannot join transactions: it has no"
+                    + " advertisedUrl, the base URL the coordinator calls it at (e.g. http://inventory:9001/tx);"
+                    + " set it in the builder");
+        }
+        if (transactionId == null || !Requests.TRANSACTION_ID.matcher(transactionId).matches()) {
+            throw new IllegalArgumentException("transaction id " + (transactionId == null ? "null"
+                    : "'" + transactionId + "'") + " is not valid: it must be 1 to 64 characters from"
+                    + " A-Z a-z 0-9 . _ ~ -");
+        }
+        if (!started || closed) {
+            throw new JoinException(503, "participant " + name + " is " + (closed ? "closed" : "not started yet")
+                    + ": it cannot join transaction " + transactionId);
+        }
+        try (TransactionLocks.Held lock = locks.lock(transactionId)) {
+            return joiner.join(transactionId, work);
         }
     }
 
@@ -235,9 +297,18 @@ public final class Participant implements AutoCloseable {
         return new Reply(status, JSON.createObjectNode().put("error", message).toString());
     }
 
-    /** Runs one recovery pass now, on the caller's thread (tests; an operator's "recover now"). */
+    /**
+     * Runs one recovery pass now, on the caller's thread (tests; an operator's "recover now"): the prepared branches,
+     * then the active joined branches whose transaction the coordinator may have forgotten.
+     */
     void recoverNow() {
         recovery.pass();
+        joiner.sweep();
+    }
+
+    /** Active (joined, unprepared) branches held now (tests). */
+    int activeBranches() {
+        return active.size();
     }
 
     /** Physical database connections open now (tests of leaks). */
@@ -249,7 +320,8 @@ public final class Participant implements AutoCloseable {
      * Stops recovery, takes the registration with the coordinator back ({@code DELETE}, best effort: waiting at
      * most 2 s, or the coordinator timeout if shorter), and closes every database connection. Prepared branches
      * stay prepared in the database, with their locks, for recovery of the next start to finish: closing is not a
-     * rollback.
+     * rollback. Active branches of joined transactions (never prepared) are rolled back: their work is lost, and the
+     * coordinator's prepare will get ABORT.
      */
     @Override
     public synchronized void close() {
@@ -272,6 +344,7 @@ public final class Participant implements AutoCloseable {
                 registration.deregister();
             }
         }
+        joiner.closeAll();
         prepared.closeAll(connections);
         connections.close();
         LOG.info("participant {} closed", name);
@@ -318,6 +391,11 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What this service does when the coordinator asks it to prepare a transaction it did not join. Optional for
+         * a participant that only {@linkplain Participant#join joins} transactions (it must then have an
+         * {@link #advertisedUrl}); such a participant votes ABORT to a prepare without {@code "joined": true}.
+         */
         public Builder work(Work work) {
             this.work = work;
             return this;
@@ -394,6 +472,7 @@ public final class Participant implements AutoCloseable {
          * {@link #name} in the coordinator's registry ({@code PUT /v1/participants/{name}}), keeps the registration
          * renewed every {@link #registrationTtl TTL}/3, and {@link Participant#close()} takes it back
          * ({@code DELETE}). Not set (the default): no registration; the coordinator must be told the URL otherwise.
+         * Required to {@linkplain Participant#join join} transactions: it is the URL enlisted with the coordinator.
          */
         public Builder advertisedUrl(URI advertisedUrl) {
             this.advertisedUrl = advertisedUrl;
@@ -431,7 +510,9 @@ public final class Participant implements AutoCloseable {
             require(name != null && NAME.matcher(name).matches(), "name must be 1 to 64 characters from"
                     + " A-Z a-z 0-9 . _ - (it is the Xid's branch qualifier), not " + quoted(name));
             require(xaDataSource != null, "xaDataSource is required: the service's database as a javax.sql.XADataSource");
-            require(work != null, "work is required: what this service does in a transaction");
+            require(work != null || advertisedUrl != null, "work is required: what this service does when the"
+                    + " coordinator asks it to prepare (a participant that only joins transactions needs none, but"
+                    + " then needs advertisedUrl)");
             require(coordinator != null && httpUrl(coordinator),
                     "coordinator must be the coordinator's absolute http(s) URL, e.g. http://coordinator:8080, not "
                             + coordinator);

@@ -27,6 +27,7 @@ final class Preparer {
     private final XaConnections connections;
     private final OutcomeRecords records;
     private final PreparedBranches prepared;
+    private final ActiveBranches active;
     private final Audit audit;
     private final FaultHook fault;
 
@@ -37,23 +38,45 @@ final class Preparer {
         this.releaseAfterPrepare = release;
     }
 
+    /** @param work null when the participant only joins transactions: a one-shot prepare then votes ABORT */
     Preparer(String participant, Work work, XaConnections connections, OutcomeRecords records,
-             PreparedBranches prepared, Audit audit, FaultHook fault) {
+             PreparedBranches prepared, ActiveBranches active, Audit audit, FaultHook fault) {
         this.participant = participant;
         this.work = work;
         this.connections = connections;
         this.records = records;
         this.prepared = prepared;
+        this.active = active;
         this.audit = audit;
         this.fault = fault;
     }
 
-    Answer prepare(String transactionId, JsonNode payload) {
-        audit.step(transactionId, "prepare received");
+    /**
+     * @param joined the coordinator says this participant joined the transaction ({@code "joined": true}): its work
+     *               was done by {@link Participant#join} calls in a branch that is still active, and is never run
+     *               here. A branch that is active is prepared whatever the flag says (running the work in a second
+     *               branch of the same Xid could only fail).
+     */
+    Answer prepare(String transactionId, JsonNode payload, boolean joined) {
+        audit.step(transactionId, joined ? "prepare received (joined transaction)" : "prepare received");
         Answer answer;
         try {
-            answer = earlierAnswer(transactionId).orElse(null);
-            if (answer == null) {
+            ActiveBranches.Branch branch = active.take(transactionId);
+            if (branch != null) {
+                audit.step(transactionId, "preparing the branch the joined calls worked in");
+                answer = prepareBranch(transactionId, branch.xid(), branch.xaConnection(), branch.resource(),
+                        branch.connection());
+            } else {
+                answer = earlierAnswer(transactionId).orElse(null);
+            }
+            if (answer == null && joined) {
+                answer = recordedVote(transactionId, "no branch: participant " + participant + " has no active"
+                        + " branch for this joined transaction (the service restarted, or its branch was rolled back,"
+                        + " since it joined), so its work is gone");
+            } else if (answer == null && work == null) {
+                answer = recordedVote(transactionId, "participant " + participant + " only takes part in"
+                        + " transactions it joins (it has no Work for a prepare without \"joined\": true)");
+            } else if (answer == null) {
                 answer = performAndPrepare(transactionId, payload);
             }
         } catch (SQLException | XAException e) {
@@ -122,6 +145,7 @@ final class Preparer {
             throw e;
         }
         boolean branchOpen = true;
+        boolean handedOver = false;
         try {
             audit.step(transactionId, "performing the work in branch " + xid);
             String refusal = null;
@@ -144,6 +168,28 @@ final class Preparer {
                 connections.giveBack(xc);
                 return recordedVote(transactionId, refusal);
             }
+            handedOver = true; // prepareBranch ends the branch and releases the connection, whatever happens
+            return prepareBranch(transactionId, xid, xc, xa, c);
+        } catch (SQLException | XAException | RuntimeException e) {
+            if (!handedOver) {
+                if (branchOpen) {
+                    rollBackQuietly(transactionId, xa, xid);
+                }
+                connections.discard(xc);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the COMMITTED record inside a started branch whose work is done, ends and XA-prepares it, and keeps
+     * it in {@link PreparedBranches} (with its connection where the database needs it). On failure the branch is
+     * rolled back, its connection discarded, and the exception thrown: nothing stays prepared.
+     */
+    private Answer prepareBranch(String transactionId, BranchXid xid, XAConnection xc, XAResource xa, Connection c)
+            throws SQLException, XAException {
+        boolean branchOpen = true;
+        try {
             records.insertCommittedInBranch(c, transactionId);
             xa.end(xid, XAResource.TMSUCCESS);
             int vote = xa.prepare(xid);
@@ -184,7 +230,7 @@ final class Preparer {
         return new Answer(refusal != null ? Vote.ABORT : Vote.READ_ONLY, refusal);
     }
 
-    private void rollBackQuietly(String transactionId, XAResource xa, BranchXid xid) {
+    void rollBackQuietly(String transactionId, XAResource xa, BranchXid xid) {
         try {
             xa.end(xid, XAResource.TMFAIL);
         } catch (XAException | RuntimeException e) {

@@ -21,8 +21,11 @@ final class Requests {
     /** The protocol's transaction ids: short, printable and safe in URLs, Xids and log lines. */
     static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
-    /** A call's body as understood: the transaction id, and for prepare the payload (JSON null if absent). */
-    record Call(String transactionId, JsonNode payload) {
+    /**
+     * A call's body as understood: the transaction id, and for prepare the payload (JSON null if absent) and whether
+     * the participant joined the transaction ({@code "joined": true}; false if absent).
+     */
+    record Call(String transactionId, JsonNode payload, boolean joined) {
     }
 
     /** The body cannot be used; the message says why and what to send instead. */
@@ -38,7 +41,7 @@ final class Requests {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final Set<String> PREPARE_FIELDS = Set.of("transactionId", "payload");
+    private static final Set<String> PREPARE_FIELDS = Set.of("transactionId", "payload", "joined");
     private static final Set<String> FINISH_FIELDS = Set.of("transactionId");
 
     private Requests() {
@@ -70,8 +73,7 @@ final class Requests {
             String name = names.next();
             if (!allowed.contains(name)) {
                 throw new Invalid("unknown field '" + name + "' in the " + operation + " body: expected only "
-                        + String.join(" and ", prepare ? new String[] {"transactionId", "payload"}
-                                : new String[] {"transactionId"}));
+                        + (prepare ? "transactionId, payload and joined" : "transactionId"));
             }
         }
         JsonNode id = root.get("transactionId");
@@ -83,7 +85,11 @@ final class Requests {
                     + " is not valid: it must be a string of 1 to 64 characters from A-Z a-z 0-9 . _ ~ -");
         }
         JsonNode payload = prepare && root.has("payload") ? root.get("payload") : NullNode.getInstance();
-        return new Call(id.asText(), payload);
+        JsonNode joined = root.get("joined");
+        if (joined != null && !joined.isBoolean()) {
+            throw new Invalid("joined must be true or false, not " + abbreviate(joined.toString()));
+        }
+        return new Call(id.asText(), payload, joined != null && joined.booleanValue());
     }
 
     private static String abbreviate(String s) {

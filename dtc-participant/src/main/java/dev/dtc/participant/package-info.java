@@ -16,11 +16,18 @@
  *   <li><b>recovery</b>: at start and periodically, the branches left prepared are finished on the coordinator's
  *       word, and kept prepared while it cannot say.</li>
  *   <li><b>audit</b>: each step on the logger {@code dev.dtc.participant.audit}, with the transaction id.</li>
+ *   <li><b>joining</b>: a service called with {@code Dtc-Transaction: <id>} inside an open transaction does its
+ *       work in its branch of that transaction and enlists with the coordinator
+ *       ({@link dev.dtc.participant.Participant#join}, {@link dev.dtc.participant.JoiningHandler} on Jetty); the
+ *       creator begins and ends it with {@link dev.dtc.participant.DtcClient}, and
+ *       {@link dev.dtc.participant.DtcHttpClient} carries the current transaction
+ *       ({@link dev.dtc.participant.DtcContext}) on outgoing requests.</li>
  * </ul>
  *
  * <p>Inside, one class per job: {@code Preparer} (phase one), {@code Finisher} (phase two, for calls and
  * recovery), {@code Recovery} and {@code CoordinatorClient}, {@code OutcomeRecords} (the table),
- * {@code PreparedBranches} (the connections holding prepared branches), {@code XaConnections} (a small pool),
+ * {@code PreparedBranches} (the connections holding prepared branches), {@code Joiner} and
+ * {@code ActiveBranches} (joined transactions' branches, active until prepared), {@code XaConnections} (a small pool),
  * {@code TransactionLocks} (one lock per id), {@code Requests} (body validation), {@code Dialect} (PostgreSQL and
  * MySQL/MariaDB differences), {@code Audit} and {@code FaultHook} (a halt for crash tests, off by default).
  * The protocol, the records table and the rules are described in {@code docs/participant-kit.md}.

@@ -5,6 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -18,14 +22,34 @@ final class Served implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Served(Participant participant) throws Exception {
+        this(participant, 0);
+    }
+
+    /** On a given port (0: any free one), with more handlers after the participant's (e.g. a JoiningHandler). */
+    Served(Participant participant, int port, Handler... more) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new ParticipantHandler(participant, "/tx"));
+        Handler.Sequence handlers = new Handler.Sequence(new ParticipantHandler(participant, "/tx"));
+        for (Handler h : more) {
+            handlers.addHandler(h);
+        }
+        server.setHandler(handlers);
         server.start();
         base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/tx");
+    }
+
+    /** A port free now on 127.0.0.1, for a participant that must know its URL before it is served. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    URI base() {
+        return base;
     }
 
     HttpResponse<String> post(String path, String body) throws Exception {
