@@ -290,8 +290,16 @@ final class ApiHandler extends Handler.Abstract {
             } catch (TransactionRequest.Invalid e) {
                 return send(response, callback, 400, error(e.getMessage()));
             }
+        } else if (action.equals("rollback") && body != null && body.isObject() && body.size() == 1
+                && body.has("reason")) {
+            if (!body.get("reason").isTextual() || body.get("reason").asText().isBlank()
+                    || body.get("reason").asText().length() > 1000) {
+                return send(response, callback, 400, error("\"reason\" must be a string of 1 to 1000 characters"
+                        + " saying why the client rolls back"));
+            }
         } else if (body != null && !(body.isObject() && body.isEmpty())) {
-            return send(response, callback, 400, error(action + " takes no body (or {})"));
+            return send(response, callback, 400, error(action.equals("rollback")
+                    ? "rollback takes no body, {} or {\"reason\": \"...\"}" : action + " takes no body (or {})"));
         }
         RemoteTransaction t = c.running(id);
         if (t != null && !t.isOpen()) {
@@ -315,7 +323,7 @@ final class ApiHandler extends Handler.Abstract {
         RemoteCoordinator.Answer a = switch (action) {
             case "participants" -> c.join(t, joining, maxParticipants);
             case "commit" -> c.commitOpen(t);
-            default -> c.rollbackOpen(t);
+            default -> c.rollbackOpen(t, body == null || !body.has("reason") ? null : body.get("reason").asText());
         };
         return send(response, callback, a.status(), a.body());
     }

@@ -242,8 +242,8 @@ final class RemoteCoordinator implements AuditListener {
     }
 
     /** Rolls back an open transaction and tells every participant that joined it. */
-    Answer rollbackOpen(RemoteTransaction t) {
-        if (!rollBackOpen(t, "rolled back by its client", false)) {
+    Answer rollbackOpen(RemoteTransaction t, String why) {
+        if (!rollBackOpen(t, "rolled back by its client" + (why == null ? "" : ": " + why), false)) {
             awaitAnswer(t);
         }
         return settled(t, RemoteTransaction.Outcome.ROLLED_BACK, "rollback");

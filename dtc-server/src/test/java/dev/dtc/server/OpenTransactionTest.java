@@ -127,9 +127,12 @@ class OpenTransactionTest {
         TestParticipant inventory = participant("inventory");
         String id = begin(30_000);
         join(id, inventory);
-        Api.Answer r = api.postTo("/v1/transactions/" + id + "/rollback", "");
+        assertThat(api.postTo("/v1/transactions/" + id + "/rollback", "{\"reason\": 7}").status()).isEqualTo(400);
+        assertThat(api.postTo("/v1/transactions/" + id + "/rollback", "{\"why\": \"x\"}").status()).isEqualTo(400);
+        Api.Answer r = api.postTo("/v1/transactions/" + id + "/rollback", "{\"reason\": \"inventory refused\"}");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(r.body().get("reason").asText()).isEqualTo("rolled back by its client: inventory refused");
         assertThat(inventory.ops(id)).containsExactly("rollback");
         assertThat(join(id, participant("late")).status()).isEqualTo(409);
         Api.Answer c = api.postTo("/v1/transactions/" + id + "/commit", "");
