@@ -110,8 +110,19 @@ public final class DtcClient {
      * @param operation "commit" or "rollback"
      */
     TransactionOutcome finish(String transactionId, String operation) throws IOException, InterruptedException {
+        return finish(transactionId, operation, "{}");
+    }
+
+    /** {@code POST /v1/transactions/{id}/rollback} with {@code {"reason": ...}}. */
+    TransactionOutcome rollback(String transactionId, String reason) throws IOException, InterruptedException {
+        String why = reason.length() > 1000 ? reason.substring(0, 997) + "..." : reason;
+        return finish(transactionId, "rollback", JSON.createObjectNode().put("reason", why).toString());
+    }
+
+    private TransactionOutcome finish(String transactionId, String operation, String body)
+            throws IOException, InterruptedException {
         HttpResponse<String> response = post(URI.create(base + "/v1/transactions/" + transactionId + "/"
-                + operation), "{}");
+                + operation), body);
         JsonNode answer = parse(response);
         int status = response.statusCode();
         String outcome = answer.path("outcome").asText("");

@@ -69,6 +69,22 @@ public final class OpenTransaction implements AutoCloseable {
         return end("rollback");
     }
 
+    /**
+     * As {@link #rollback()}, saying why (a called service refused, say): the transaction's reason becomes
+     * {@code rolled back by its client: <reason>}.
+     */
+    public synchronized TransactionOutcome rollback(String reason) throws IOException, InterruptedException {
+        if (reason == null || reason.isBlank()) {
+            return rollback();
+        }
+        if (outcome != null) {
+            throw new IllegalStateException("transaction " + id + " already ended: " + outcome.outcome());
+        }
+        TransactionOutcome o = client.rollback(id, reason);
+        outcome = o;
+        return o;
+    }
+
     /** The outcome, once {@link #commit()} or {@link #rollback()} got one. */
     public Optional<TransactionOutcome> outcome() {
         return Optional.ofNullable(outcome);
