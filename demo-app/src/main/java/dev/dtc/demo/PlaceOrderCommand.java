@@ -79,6 +79,13 @@ final class PlaceOrderCommand extends SessionCommand {
             + " (default: env DTC_DEMO_PAYMENTS_URL, else the one ./demo up started, else http://127.0.0.1:9003/tx).")
     String paymentsUrl;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "one-shot", description = "With --coordinator:"
+            + " one-shot (default): this command sends the coordinator one transaction naming the three services;"
+            + " chained: this command calls the orders service, which begins an open transaction, writes the order"
+            + " and calls inventory and payments, which join it, then commits (the services call each other, as in"
+            + " production).")
+    String mode;
+
     @Option(names = "--token-file", paramLabel = "FILE", description = "With --coordinator: the file holding the"
             + " coordinator's bearer token (default: DTC_TOKEN, else the token ./demo up wrote to DATA_DIR/remote/token).")
     Path tokenFile;
@@ -101,6 +108,13 @@ final class PlaceOrderCommand extends SessionCommand {
         if (remote() && (common.timeoutSeconds < 1 || common.timeoutSeconds > 600)) {
             throw new IllegalArgumentException("--timeout must be 1 to 600 seconds with --coordinator, was "
                     + common.timeoutSeconds);
+        }
+        if (!mode.equals("one-shot") && !mode.equals("chained")) {
+            throw new IllegalArgumentException("--mode must be one-shot or chained, was '" + mode + "'");
+        }
+        if (mode.equals("chained") && !remote()) {
+            throw new IllegalArgumentException("--mode chained needs --coordinator: the services call each other"
+                    + " and join the coordinator's transaction (start them with ./demo up)");
         }
         if (crashAfterPrepare && crashAfterDecision) {
             throw new IllegalArgumentException("choose one of --crash-after-prepare and --crash-after-decision");
@@ -139,8 +153,10 @@ final class PlaceOrderCommand extends SessionCommand {
         output.placing(order);
         RemoteOrder.Result result;
         try {
-            result = new RemoteOrder(coordinatorUri, token).place(order, services,
-                    Duration.ofSeconds(common.timeoutSeconds));
+            RemoteOrder remote = new RemoteOrder(coordinatorUri, token);
+            Duration timeout = Duration.ofSeconds(common.timeoutSeconds);
+            result = mode.equals("chained") ? remote.placeChained(order, services, timeout)
+                    : remote.place(order, services, timeout);
         } catch (IOException e) {
             output.coordinatorLost(order, coordinator, e.getMessage() == null ? e.toString() : e.getMessage());
             return ExitStatus.IN_DOUBT;

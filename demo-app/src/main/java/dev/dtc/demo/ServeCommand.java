@@ -3,12 +3,14 @@ package dev.dtc.demo;
 import dev.dtc.demo.embedded.DataDirectoryLock;
 import dev.dtc.demo.embedded.EmbeddedServer;
 import dev.dtc.demo.output.Progress;
+import dev.dtc.demo.service.ChainedApi;
 import dev.dtc.demo.service.ServiceServer;
 import dev.dtc.demo.service.ShopWork;
 import dev.dtc.demo.shop.DatabaseNames;
 import dev.dtc.demo.shop.Schemas;
 import dev.dtc.demo.shop.ServerAddress;
 import dev.dtc.demo.shop.Shop;
+import dev.dtc.participant.DtcClient;
 import dev.dtc.participant.Participant;
 import dev.dtc.participant.Work;
 import dev.dtc.xa.XaDataSources;
@@ -84,6 +86,16 @@ final class ServeCommand implements Callable<Integer> {
             + " started again, and the branch is finished then.")
     boolean exitAfterPrepare;
 
+    @Option(names = "--exit-after-join", description = "Fault demonstration (inventory, payments), chained mode:"
+            + " answer the first call that joins a transaction, then halt the JVM (exit 99) before the"
+            + " coordinator's prepare. The coordinator hears nothing at prepare and rolls everything back.")
+    boolean exitAfterJoin;
+
+    @Option(names = "--exit-before-commit", description = "Fault demonstration (orders), chained mode: once"
+            + " inventory and payments have joined an order's transaction, halt the JVM (exit 99) instead of asking"
+            + " the coordinator to commit. The open transaction reaches its timeout and is rolled back everywhere.")
+    boolean exitBeforeCommit;
+
     @Mixin
     CommonOptions common;
 
@@ -109,6 +121,14 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (recoveryIntervalSeconds < 1) {
                 throw new IllegalArgumentException("--recovery-interval must be at least 1 second");
+            }
+            if (exitAfterJoin && Shop.ORDERS.equals(service)) {
+                throw new IllegalArgumentException("--exit-after-join is for inventory or payments (the services that"
+                        + " join); the orders service begins the transaction: use --exit-before-commit");
+            }
+            if (exitBeforeCommit && !Shop.ORDERS.equals(service)) {
+                throw new IllegalArgumentException("--exit-before-commit is for the orders service, which begins and"
+                        + " commits the transaction; use --exit-after-join for " + service);
             }
             if (hangSeconds != null && hangSeconds < 1) {
                 throw new IllegalArgumentException("--hang-on-prepare must be at least 1 second");
@@ -141,16 +161,22 @@ final class ServeCommand implements Callable<Integer> {
             Work work = hangSeconds == null ? ShopWork.of(service)
                     : ShopWork.hanging(Duration.ofSeconds(hangSeconds));
             // the kit's name is the branch qualifier of its Xids: the database's name, unique on a shared server
+            ServiceServer http = ServiceServer.bind(service, bind, port);
+            opened.push(http);
+            // the URL the coordinator calls: given when the service joins a transaction, and when it registers
             Participant participant = Participant.builder().name(database).xaDataSource(xa).work(work)
                     .coordinator(coordinatorUri).token(token)
                     .recoveryInterval(Duration.ofSeconds(recoveryIntervalSeconds)).maxConnections(maxConnections)
-                    .advertisedUrl(register ? URI.create("http://" + (bind.equals("0.0.0.0") || bind.equals("::")
-                            ? "127.0.0.1" : bind) + ":" + port + ServiceServer.BASE_PATH) : null)
+                    .advertisedUrl(URI.create(http.url()))
                     .register(register)
                     .build().start();
             opened.push(participant);
-            ServiceServer http = ServiceServer.start(service, participant, bind, port, exitAfterPrepare);
-            opened.push(http);
+            opened.remove(http);
+            opened.push(http); // stopped first: no request arrives at a closed participant
+            ChainedApi.Fault fault = exitAfterJoin ? ChainedApi.Fault.EXIT_AFTER_JOIN
+                    : exitBeforeCommit ? ChainedApi.Fault.EXIT_BEFORE_COMMIT : ChainedApi.Fault.NONE;
+            http.serve(service, participant, ChainedApi.of(service, participant, new DtcClient(coordinatorUri, token),
+                    fault), exitAfterPrepare);
 
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -106,6 +106,53 @@ public final class RemoteOrder {
         return read(order, body, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /**
+     * Chained mode: asks the orders service ({@code POST <orders base>/api/orders}) to place the order. It begins
+     * an open transaction, writes the order, calls inventory and payments, which join it, and commits; its answer
+     * is the coordinator's, plus the refusal of a service that said no to its call.
+     *
+     * @throws IOException if the orders service did not answer, or could not reach the coordinator
+     * @throws Refused     if it refused the request
+     */
+    public Result placeChained(OrderRequest order, Services services, Duration timeout)
+            throws IOException, InterruptedException, Refused {
+        long started = System.nanoTime();
+        ObjectNode body = JSON.createObjectNode();
+        body.set("order", OrderPayload.of(JSON, order));
+        body.put("inventory", base(services.inventory()));
+        body.put("payments", base(services.payments()));
+        body.put("timeoutMs", timeout.toMillis());
+        URI api = URI.create(base(services.orders()) + ChainedApi.ORDERS);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api).timeout(timeout.plusSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode answer;
+        try {
+            answer = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IOException("the orders service answered HTTP " + response.statusCode() + " with a body that"
+                    + " is not JSON: " + abbreviate(response.body()));
+        }
+        String error = answer != null && answer.hasNonNull("error") ? answer.get("error").asText()
+                : abbreviate(response.body());
+        if (response.statusCode() == 502) {
+            throw new IOException("the orders service could not reach the coordinator: " + error);
+        }
+        if (response.statusCode() != 200 || answer == null || !answer.has("id") || !answer.has("outcome")) {
+            throw new Refused("the orders service at " + api + " refused the order (HTTP " + response.statusCode()
+                    + "): " + error);
+        }
+        return read(order, answer, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** A service's base URL from its participant URL: {@code http://host:port/tx} → {@code http://host:port}. */
+    static String base(String participantUrl) {
+        String s = participantUrl.endsWith("/") ? participantUrl.substring(0, participantUrl.length() - 1)
+                : participantUrl;
+        return s.endsWith(ServiceServer.BASE_PATH) ? s.substring(0, s.length() - ServiceServer.BASE_PATH.length()) : s;
+    }
+
     /** The coordinator's answer as the demo's outcome and trace. */
     Result read(OrderRequest order, JsonNode body, Duration took) {
         String id = body.get("id").asText();
@@ -144,6 +191,12 @@ public final class RemoteOrder {
                 return new OrderOutcome(order, id, OrderOutcome.Result.COMMITTED, null, OrderOutcome.Stage.NONE, null,
                         took);
             case "ROLLED_BACK": {
+                JsonNode refusal = body.get("refusal");
+                if (refusal != null && refusal.isObject()) { // chained: a service said no to its call
+                    return new OrderOutcome(order, id, OrderOutcome.Result.ROLLED_BACK,
+                            refusal.path("participant").asText(null), OrderOutcome.Stage.WRITING,
+                            refusal.path("reason").asText(null), took);
+                }
                 for (RemoteAnswer.ParticipantState p : participants) {
                     if ("ABORT".equals(p.vote())) {
                         return new OrderOutcome(order, id, OrderOutcome.Result.ROLLED_BACK, p.name(),
