@@ -158,7 +158,12 @@ final class PlaceOrderCommand extends SessionCommand {
             result = mode.equals("chained") ? remote.placeChained(order, services, timeout)
                     : remote.place(order, services, timeout);
         } catch (IOException e) {
-            output.coordinatorLost(order, coordinator, e.getMessage() == null ? e.toString() : e.getMessage());
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (mode.equals("chained")) {
+                output.creatorLost(order, services.orders(), message);
+            } else {
+                output.coordinatorLost(order, coordinator, message);
+            }
             return ExitStatus.IN_DOUBT;
         }
         for (TraceEvent e : result.trace().events()) {

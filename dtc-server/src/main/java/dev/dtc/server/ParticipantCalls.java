@@ -92,7 +92,14 @@ final class ParticipantCalls implements AutoCloseable {
             if (c instanceof TimeoutException) {
                 return new Reply(0, null, "no answer from " + p.url() + " within " + timeout.toMillis() + " ms");
             }
-            return new Reply(0, null, "call to " + p.url() + " failed: " + c);
+            if (c instanceof java.io.EOFException || c instanceof java.nio.channels.ClosedChannelException) {
+                // Jetty's message here is a dump of its connection state: say what happened instead
+                return new Reply(0, null, "the connection to " + p.url() + " closed before an answer (the service"
+                        + " stopped or dropped it)");
+            }
+            String m = c.getMessage();
+            return new Reply(0, null, "call to " + p.url() + " failed: " + c.getClass().getSimpleName()
+                    + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) + "..." : m)));
         }
     }
 

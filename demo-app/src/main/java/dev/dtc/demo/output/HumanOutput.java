@@ -130,7 +130,8 @@ public final class HumanOutput implements Output {
         String detail = e.detail() == null || e.detail().isEmpty() ? "" : e.detail();
         return switch (e.type()) {
             case BEGIN -> "transaction " + e.transactionId() + " begins (" + detail + ")";
-            case ENLIST -> "joins the transaction as branch " + e.branch();
+            case ENLIST -> e.branch() != null ? "joins the transaction as branch " + e.branch()
+                    : "joins the transaction while it works (" + detail.replaceFirst("^joined: \\S+ ", "") + ")";
             case DELIST -> "leaves its branch (" + detail + ")";
             case PREPARE_SENT -> "asked to prepare";
             case VOTE_COMMIT -> "votes COMMIT: prepared, its changes are on disk and its locks stay held";
@@ -215,6 +216,16 @@ public final class HumanOutput implements Output {
                 + " read its outcome; the same order id is the same transaction, never a second order:");
         out.println("  ./demo place-order --coordinator " + coordinator + " --order-id " + order.orderId()
                 + " [the same --item, --customer, --amount and card options]");
+        out.flush();
+    }
+
+    @Override
+    public void creatorLost(OrderRequest order, String ordersService, String message) {
+        out.println("IN DOUBT: the orders service at " + ordersService + " did not answer (" + message + ").");
+        out.println("It began the order's transaction on the coordinator. If it had not asked for the commit yet, the"
+                + " coordinator rolls the transaction back at its timeout, everywhere; if it had, the coordinator"
+                + " carries the outcome through. The service's log names the transaction; ask the coordinator"
+                + " (GET /v1/transactions/<id>) for its outcome.");
         out.flush();
     }
 

@@ -115,6 +115,13 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void creatorLost(OrderRequest order, String ordersService, String message) {
+        document.addProperty("ordersService", ordersService);
+        document.addProperty("outcome", "IN_DOUBT");
+        document.addProperty("reason", "the orders service did not answer: " + message);
+    }
+
+    @Override
     public void crashing(CrashSwitch.Point point, OrderRequest order, TransactionTrace trace) {
         document.addProperty("transactionId", trace.transactionId());
         document.addProperty("outcome", "CRASHED");

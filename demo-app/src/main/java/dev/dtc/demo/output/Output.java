@@ -39,6 +39,12 @@ public interface Output {
      */
     void coordinatorLost(OrderRequest order, String coordinator, String message);
 
+    /**
+     * Chained mode: the orders service, which began the order's open transaction on the coordinator, did not
+     * answer. The coordinator rolls that transaction back at its timeout unless the service asked it to commit.
+     */
+    void creatorLost(OrderRequest order, String ordersService, String message);
+
     /** The process is about to halt on purpose; nothing runs after this. */
     void crashing(CrashSwitch.Point point, OrderRequest order, TransactionTrace trace);
 
