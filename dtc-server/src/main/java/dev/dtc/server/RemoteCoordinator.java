@@ -292,4 +292,12 @@ final class RemoteCoordinator implements AuditListener {
             default -> { }
         }
     }
+
+    /**
+     * An operator resolved the transaction and its answer is in the outcome history: stop answering from memory,
+     * so that {@code GET} shows the resolution.
+     */
+    void resolved(String id) {
+        known.remove(id);
+    }
 }
