@@ -60,7 +60,7 @@ public final class AdminMain implements Runnable {
     }
 
     /** Runs one command line and returns its exit code; for tests and wrappers. */
-    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         AdminMain main = new AdminMain();
         main.env = env;
         CommandLine cl = new CommandLine(main);
