@@ -57,5 +57,10 @@ public enum EventType {
      * A recovery pass ended with a decision still open: a branch's resource is not registered, or could not
      * finish it yet (detail: what it waits for). WARN, at most once a minute per transaction unless that changes.
      */
-    RECOVERY_PENDING
+    RECOVERY_PENDING,
+    /**
+     * An operator ended a heuristic or in-doubt transaction by hand after reconciling its participants (detail:
+     * the outcome the operator found and their reason). The END record follows. WARN.
+     */
+    RESOLVED
 }

@@ -48,6 +48,16 @@ public final class LogInspector {
         new LogInspector(System.out, args.length == 2).inspect(dir);
     }
 
+    /**
+     * Prints the report of {@code dir} to {@code out}, as {@link #main} does: for tools that wrap the inspector
+     * (dtc-server's {@code dtc-admin inspect-log}).
+     *
+     * @param everyRecord also list every record of every segment ({@code --records})
+     */
+    public static void print(Path dir, PrintStream out, boolean everyRecord) throws IOException {
+        new LogInspector(out, everyRecord).inspect(dir);
+    }
+
     void inspect(Path dir) throws IOException {
         List<SegmentFile> segments = SegmentFile.list(dir);
         out.println("Decision log " + dir.toAbsolutePath() + ": " + segments.size() + " segment file(s)");

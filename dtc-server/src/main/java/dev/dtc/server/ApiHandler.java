@@ -51,6 +51,7 @@ final class ApiHandler extends Handler.Abstract {
     private volatile ParticipantRegistry registry;
     private volatile LockService locks;
     private volatile boolean recovered;
+    private volatile Attention attention;
 
     ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
         this.json = json;
@@ -65,6 +66,11 @@ final class ApiHandler extends Handler.Abstract {
         this.history = h;
         this.registry = r;
         this.coordinator = c;
+    }
+
+    /** The operator's routes; set before {@link #ready}. */
+    void attention(Attention a) {
+        this.attention = a;
     }
 
     void recovered() {
@@ -111,10 +117,19 @@ final class ApiHandler extends Handler.Abstract {
                             + e.getMessage() + "); nothing changed, retry"));
                 }
             }
+            if (path.equals(TRANSACTIONS) && method.equals("GET")) {
+                return attention.list(request, response, callback); // operator: what needs attention
+            }
+            if (path.startsWith(TRANSACTIONS + "/") && path.endsWith(Attention.RESOLVE)) {
+                return attention.resolve(request, response, callback, path.substring(TRANSACTIONS.length() + 1,
+                        path.length() - Attention.RESOLVE.length()), method);
+            }
             if (path.equals(TRANSACTIONS)) {
                 if (!method.equals("POST")) {
-                    response.getHeaders().put(HttpHeader.ALLOW, "POST");
-                    return send(response, callback, 405, error("use POST " + TRANSACTIONS + " to run a transaction"));
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET, POST");
+                    return send(response, callback, 405, error("use POST " + TRANSACTIONS + " to run a transaction,"
+                            + " GET " + TRANSACTIONS + "?state=in-doubt|heuristic|pending to list those that need"
+                            + " attention"));
                 }
                 return begin(c, request, response, callback);
             }
@@ -126,7 +141,7 @@ final class ApiHandler extends Handler.Abstract {
                 id = id.substring(0, slash);
                 if (!OPEN_ACTIONS.contains(action)) {
                     return send(response, callback, 404, error("no such resource: " + path + "; under " + TRANSACTIONS
-                            + "/{id} there are /participants, /commit and /rollback (see docs/http-api.md)"));
+                            + "/{id} there are /participants, /commit, /rollback and /resolve (see docs/http-api.md)"));
                 }
                 if (!method.equals("POST")) {
                     response.getHeaders().put(HttpHeader.ALLOW, "POST");

@@ -103,6 +103,7 @@ public final class DtcServer implements AutoCloseable {
             return t;
         });
         LockService locks = new LockService(new FencingTokens(config.dataDir(), json), Clock.systemUTC(), lockTimer);
+        api.attention(new Attention(engine, coordinator, history, json, config.nodeName(), config.maxBodyBytes()));
         api.ready(coordinator, history, registry, locks);
         Thread first = new Thread(() -> {
             try {

@@ -19,8 +19,10 @@ import javax.transaction.xa.XAException;
  *       not sent rollback);</li>
  *   <li>no answer, a refused connection, a non-2xx status or a body that is not a vote is XAER_RMFAIL: the
  *       participant may have prepared, so it is sent rollback;</li>
- *   <li>on commit and rollback any 2xx acknowledges; anything else is XAER_RMFAIL, which the engine retries and
- *       then hands to recovery.</li>
+ *   <li>on commit and rollback any 2xx acknowledges; {@code 409 {"heuristic": "ROLLED_BACK"|"COMMITTED"|"MIXED"|
+ *       "HAZARD"}} is the participant reporting that it decided on its own, mapped onto XA_HEURRB, XA_HEURCOM,
+ *       XA_HEURMIX and XA_HEURHAZ, so the engine's heuristic path records it for an operator exactly as for an XA
+ *       resource; anything else is XAER_RMFAIL, which the engine retries and then hands to recovery.</li>
  * </ul>
  * It also keeps what the transaction's answer reports for this participant: its vote, the reason, and whether
  * it acknowledged phase 2.
@@ -49,6 +51,7 @@ final class HttpBranch implements Branch {
     private volatile ReportedVote vote;
     private volatile String reason;
     private volatile boolean acknowledged;
+    private volatile String heuristic;
 
     HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
                ObjectMapper json, RollbackWatch source) {
@@ -90,6 +93,11 @@ final class HttpBranch implements Branch {
 
     boolean acknowledged() {
         return acknowledged;
+    }
+
+    /** The heuristic outcome the participant reported against the decision (e.g. ROLLED_BACK on commit), or null. */
+    String heuristic() {
+        return heuristic;
     }
 
     @Override
@@ -184,8 +192,12 @@ final class HttpBranch implements Branch {
             finish("rollback");
             source.rolledBack(xid);
         } catch (XAException e) {
-            // recovery lists it from now on (see HttpRecoverySource) and rolls it back once it answers
-            source.rollbackNotAcknowledged(this);
+            if (Heuristic.reported(e)) {
+                source.rolledBack(xid); // it decided on its own: nothing more to send, an operator takes over
+            } else {
+                // recovery lists it from now on (see HttpRecoverySource) and rolls it back once it answers
+                source.rollbackNotAcknowledged(this);
+            }
             throw e;
         }
     }
@@ -198,6 +210,19 @@ final class HttpBranch implements Branch {
             acknowledged = true;
             return;
         }
+        Heuristic h = r.status() == 409 ? Heuristic.in(r.body(), json) : null;
+        if (h != null) {
+            boolean asDecided = h == (op.equals("commit") ? Heuristic.COMMITTED : Heuristic.ROLLED_BACK);
+            if (asDecided) {
+                acknowledged = true; // it did what was decided, on its own: the engine counts it done
+            } else {
+                heuristic = h.name();
+            }
+            XAException e = new XAException(address.name() + " answered " + op + " with the heuristic outcome "
+                    + h.name() + snippet(r.body()));
+            e.errorCode = h.xaCode;
+            throw e;
+        }
         XAException e = new XAException(r.answered()
                 ? address.name() + " answered " + op + " with HTTP " + r.status() + snippet(r.body())
                 : address.name() + ": " + r.failure());
@@ -207,7 +232,39 @@ final class HttpBranch implements Branch {
 
     @Override
     public void forget() {
-        // participants over HTTP report no heuristics, so there is nothing to forget
+        // The participant protocol has no forget call: the heuristic stays in the coordinator's log until an
+        // operator resolves it (POST /v1/transactions/{id}/resolve), and the participant may forget it whenever
+        // its own operator has reconciled it.
+    }
+
+    /** A heuristic outcome a participant reports with {@code 409 {"heuristic": "..."}}, and its X/Open code. */
+    enum Heuristic {
+        COMMITTED(XAException.XA_HEURCOM),
+        ROLLED_BACK(XAException.XA_HEURRB),
+        MIXED(XAException.XA_HEURMIX),
+        HAZARD(XAException.XA_HEURHAZ);
+
+        final int xaCode;
+
+        Heuristic(int xaCode) {
+            this.xaCode = xaCode;
+        }
+
+        /** The heuristic named by a 409 body, or null when the body names none (then it is an ordinary failure). */
+        static Heuristic in(byte[] body, ObjectMapper json) {
+            try {
+                JsonNode n = body == null || body.length == 0 ? null : json.readTree(body);
+                JsonNode h = n == null ? null : n.get("heuristic");
+                return h != null && h.isTextual() ? valueOf(h.asText()) : null;
+            } catch (IOException | IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        static boolean reported(XAException e) {
+            return e.errorCode == XAException.XA_HEURCOM || e.errorCode == XAException.XA_HEURRB
+                    || e.errorCode == XAException.XA_HEURMIX || e.errorCode == XAException.XA_HEURHAZ;
+        }
     }
 
     private byte[] bytes(ObjectNode body) {

@@ -148,9 +148,18 @@ final class RemoteCoordinator implements AuditListener {
                 t.decided(RemoteTransaction.Outcome.ROLLED_BACK, byName(t, o.reason()));
                 history.record(id, views.of(t)); // presumed abort tells the truth without it: no wait
             }
+            case HEURISTIC_ROLLBACK, HEURISTIC_MIXED -> {
+                // A participant reported that it decided on its own (409 {"heuristic": ...}): the outcome stays as
+                // decided, the log keeps the HEURISTIC record, and an operator resolves it (Attention).
+                if (!engine.decisions().isCommitDecided(id)) {
+                    t.decided(RemoteTransaction.Outcome.ROLLED_BACK, byName(t, o.reason()));
+                    history.record(id, views.of(t));
+                }
+                LOG.warn("transaction {} ended {}: {}; it waits for an operator", id, o.kind(), byName(t, o.reason()));
+            }
             default -> {
-                // UNKNOWN: the decision log failed; heuristics cannot come from HTTP participants. Either way the
-                // outcome is left to recovery at the next start, and the caller is told so.
+                // UNKNOWN: the decision log failed. The outcome is left to recovery at the next start, and the
+                // caller is told so.
                 t.decided(RemoteTransaction.Outcome.IN_PROGRESS, o.reason());
                 LOG.error("transaction {} ended {}: {}", id, o.kind(), o.reason());
             }
@@ -457,5 +466,13 @@ final class RemoteCoordinator implements AuditListener {
             }
             default -> { }
         }
+    }
+
+    /**
+     * An operator resolved the transaction and its answer is in the outcome history: stop answering from memory,
+     * so that {@code GET} shows the resolution.
+     */
+    void resolved(String id) {
+        known.remove(id);
     }
 }

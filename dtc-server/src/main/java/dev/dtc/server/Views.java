@@ -46,6 +46,9 @@ final class Views {
                 Boolean finished = decisions.finished(t.id(), b.xid());
                 ack = finished == null ? open == null : finished;
             }
+            if (b.heuristic() != null) {
+                ack = false; // it did not do what was decided: the log keeps it for an operator
+            }
             complete &= ack;
             ObjectNode p = ps.addObject();
             p.put("name", b.address().name());
@@ -63,6 +66,9 @@ final class Views {
                 p.put("reason", b.reason());
             }
             p.put("acknowledged", ack);
+            if (b.heuristic() != null) {
+                p.put("heuristic", b.heuristic());
+            }
         }
         if (outcome != RemoteTransaction.Outcome.IN_PROGRESS) {
             o.put("phase2", complete ? "COMPLETE" : "PENDING");

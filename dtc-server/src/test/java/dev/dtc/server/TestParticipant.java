@@ -39,6 +39,9 @@ final class TestParticipant implements AutoCloseable {
     /** A raw answer to prepare instead of a vote: status and body. */
     volatile Integer prepareStatus;
     volatile String prepareBody;
+    /** A raw answer to commit and rollback instead of 200: status and body (e.g. 409 with a heuristic). */
+    volatile Integer phaseTwoStatus;
+    volatile String phaseTwoBody;
     /** Phase-2 calls answered with 503 this many more times. */
     final AtomicInteger failPhaseTwo = new AtomicInteger();
     private final Map<String, Integer> port = new ConcurrentHashMap<>();
@@ -101,6 +104,9 @@ final class TestParticipant implements AutoCloseable {
             } else {
                 answer = JSON.createObjectNode().put("vote", vote).put("reason", reason).toString();
             }
+        } else if (phaseTwoStatus != null) {
+            status = phaseTwoStatus;
+            answer = phaseTwoBody == null ? "" : phaseTwoBody;
         } else if (failPhaseTwo.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = 503;
             answer = "{\"error\":\"busy\"}";

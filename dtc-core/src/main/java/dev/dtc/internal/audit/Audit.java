@@ -40,7 +40,8 @@ public final class Audit {
     }
 
     public void emit(EventType type, String txId, Object branch, String detail) {
-        boolean warn = type == EventType.HEURISTIC || type == EventType.RECOVERY_FAILED || type == EventType.RECOVERY_PENDING;
+        boolean warn = type == EventType.HEURISTIC || type == EventType.RECOVERY_FAILED || type == EventType.RECOVERY_PENDING
+                || type == EventType.RESOLVED;
         boolean log = warn ? LOG.isWarnEnabled() : LOG.isInfoEnabled();
         if (!log && listeners.isEmpty()) {
             return;
