@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -655,34 +654,18 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private ObjectNode error(String message) {
-        ObjectNode o = json.createObjectNode();
-        o.put("error", message);
-        return o;
+        return Replies.error(json, message);
     }
 
     private boolean send(Response response, Callback callback, int status, ObjectNode body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (IOException e) {
-            bytes = "{\"error\":\"could not encode the answer\"}".getBytes(StandardCharsets.UTF_8);
-            status = 500;
-        }
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
-        return true;
+        return Replies.send(json, response, callback, status, body);
     }
 
     private static String truncate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return Replies.truncate(s);
     }
 
     private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return Replies.firstLine(s);
     }
 }

@@ -12,7 +12,6 @@ import dev.dtc.internal.twopc.Decisions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -416,34 +415,18 @@ final class Attention implements AuditListener {
     }
 
     private ObjectNode error(String message) {
-        ObjectNode o = json.createObjectNode();
-        o.put("error", message);
-        return o;
+        return Replies.error(json, message);
     }
 
     private boolean send(Response response, Callback callback, int status, ObjectNode body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (IOException e) {
-            bytes = "{\"error\":\"could not encode the answer\"}".getBytes(StandardCharsets.UTF_8);
-            status = 500;
-        }
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
-        return true;
+        return Replies.send(json, response, callback, status, body);
     }
 
     private static String truncate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return Replies.truncate(s);
     }
 
     private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return Replies.firstLine(s);
     }
 }
