@@ -167,7 +167,7 @@ public final class RemoteCommand implements Callable<Integer> {
     }
 
     /** dtc-server/target/dtc-server.jar under the current directory, else beside this jar's module (benchmarks/target/..). */
-    private static Path findServerJar(Path jarDir) {
+    static Path findServerJar(Path jarDir) {
         Path relative = Path.of("dtc-server", "target", "dtc-server.jar");
         List<Path> candidates = new ArrayList<>();
         candidates.add(relative.toAbsolutePath());
@@ -178,13 +178,13 @@ public final class RemoteCommand implements Callable<Integer> {
     }
 
     /** Next to the jar (target/), so a stray data directory after a kill -9 goes away with `mvn clean`. */
-    private static Path jarDirectory() throws URISyntaxException {
+    static Path jarDirectory() throws URISyntaxException {
         Path codeSource = Path.of(RemoteCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path parent = codeSource.getParent();
         return parent != null ? parent : Path.of("").toAbsolutePath();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {

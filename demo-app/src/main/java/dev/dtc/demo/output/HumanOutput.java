@@ -9,6 +9,7 @@ import dev.dtc.demo.shop.OrderBook;
 import dev.dtc.demo.shop.OrderLine;
 import dev.dtc.demo.shop.OrderOutcome;
 import dev.dtc.demo.shop.OrderRequest;
+import dev.dtc.demo.shop.Restock;
 import dev.dtc.demo.shop.StockLevel;
 import dev.dtc.demo.trace.CrashSwitch;
 import dev.dtc.demo.trace.RecoveryTrace;
@@ -256,6 +257,19 @@ public final class HumanOutput implements Output {
             out.printf("%-10s %-24s %10s %10d %10d%n", s.sku(), s.name(), Money.format(s.priceCents()), s.available(),
                     s.reserved());
         }
+        out.flush();
+    }
+
+    @Override
+    public void restockPausing(String lock, long token, java.time.Duration pause) {
+        out.println("holding lock " + lock + " with fencing token " + token + "; pausing " + pause.toMillis()
+                + " ms before the write without renewing the lease (--pause-before-write: a GC pause or a frozen VM)");
+        out.flush();
+    }
+
+    @Override
+    public void restocked(Restock r) {
+        out.println(r.sku() + ": " + r.status() + ", " + r.detail());
         out.flush();
     }
 

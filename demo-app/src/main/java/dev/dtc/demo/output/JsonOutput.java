@@ -11,6 +11,7 @@ import dev.dtc.demo.shop.OrderBook;
 import dev.dtc.demo.shop.OrderLine;
 import dev.dtc.demo.shop.OrderOutcome;
 import dev.dtc.demo.shop.OrderRequest;
+import dev.dtc.demo.shop.Restock;
 import dev.dtc.demo.shop.Payment;
 import dev.dtc.demo.shop.StockLevel;
 import dev.dtc.demo.trace.CrashSwitch;
@@ -157,6 +158,28 @@ public final class JsonOutput implements Output {
             products.add(o);
         }
         document.add("stock", products);
+    }
+
+    @Override
+    public void restockPausing(String lock, long token, java.time.Duration pause) {
+        document.addProperty("pausedMillis", pause.toMillis());
+    }
+
+    @Override
+    public void restocked(Restock r) {
+        if (!document.has("restocks")) {
+            document.add("restocks", new JsonArray());
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("sku", r.sku());
+        o.addProperty("units", r.units());
+        o.addProperty("lock", r.lock());
+        o.addProperty("token", r.token());
+        o.addProperty("status", r.status().name());
+        o.addProperty("available", r.available());
+        o.addProperty("fence", r.fence());
+        o.addProperty("detail", r.detail());
+        document.getAsJsonArray("restocks").add(o);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.dtc.demo.service.RemoteAnswer;
 import dev.dtc.demo.shop.OrderBook;
 import dev.dtc.demo.shop.OrderOutcome;
 import dev.dtc.demo.shop.OrderRequest;
+import dev.dtc.demo.shop.Restock;
 import dev.dtc.demo.shop.StockLevel;
 import dev.dtc.demo.trace.CrashSwitch;
 import dev.dtc.demo.trace.RecoveryTrace;
@@ -49,6 +50,12 @@ public interface Output {
     void crashing(CrashSwitch.Point point, OrderRequest order, TransactionTrace trace);
 
     void stock(List<StockLevel> stock);
+
+    /** Restock: the lock is held and the command stops before the write, renewing nothing (--pause-before-write). */
+    void restockPausing(String lock, long token, java.time.Duration pause);
+
+    /** Restock: what one product's restock came to. */
+    void restocked(Restock restock);
 
     void orders(OrderBook book);
 

@@ -54,6 +54,44 @@ public final class InventoryDatabase {
         }
     }
 
+    /**
+     * Adds {@code units} to the product's stock with a fencing token: the write happens only if no restock with a
+     * higher token wrote this row before ({@code fence <= token}), and sets the row's fence to the token. One
+     * statement, so the check and the write are one atomic step on the row's lock.
+     *
+     * @param lock the lock whose token this is, for the result
+     * @throws IllegalArgumentException if there is no such product
+     */
+    public static Restock restock(Connection c, String sku, int units, String lock, long token) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE product SET available = available + ?, fence = ? WHERE sku = ? AND fence <= ?")) {
+            ps.setInt(1, units);
+            ps.setLong(2, token);
+            ps.setString(3, sku);
+            ps.setLong(4, token);
+            updated = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT available, fence FROM product WHERE sku = ?")) {
+            ps.setString(1, sku);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("there is no product " + sku + "; the `stock` command lists them");
+                }
+                int available = rs.getInt(1);
+                long fence = rs.getLong(2);
+                if (updated == 1) {
+                    return new Restock(sku, units, lock, token, Restock.Status.WRITTEN, available, fence,
+                            "added " + units + " units of " + sku + " with fencing token " + token + ": " + available
+                                    + " available");
+                }
+                return new Restock(sku, units, lock, token, Restock.Status.STALE, available, fence,
+                        "refused as stale: a newer lock holder wrote first (the row's fence is " + fence
+                                + ", this write's token " + token + "); nothing changed");
+            }
+        }
+    }
+
     /** Read in the refused transaction, which holds the row's lock: exactly what the refused update saw. */
     private static int available(Connection c, String sku) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT available FROM product WHERE sku = ?")) {

@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Creates the demo's three databases and their tables if they are not there yet, stocks the first products and
- * cards into empty tables, and resets them on request. Every command runs {@link #create} and {@link #seed}; the
+ * Creates the demo's three databases and their tables if they are not there yet, adds columns that tables made by
+ * earlier versions lack, stocks the first products and cards into empty tables, and resets them on request. Every command runs {@link #create} and {@link #seed}; the
  * second time they change nothing.
  *
  * <p>{@link #seed} runs after recovery, never before: a branch that a crashed command left prepared still holds
@@ -97,6 +97,7 @@ public final class Schemas {
                 }
             } else if (participant.equals(Shop.INVENTORY)) {
                 try (Connection c = connect(server, names.inventory())) {
+                    addFenceColumn(c);
                     if (isEmpty(c, "product")) {
                         seedProducts(c, false);
                     }
@@ -116,12 +117,44 @@ public final class Schemas {
                 }
             }
             try (Connection c = connect(mysql, names.inventory())) {
+                addFenceColumn(c);
                 if (isEmpty(c, "product")) {
                     seedProducts(c, false);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot stock the demo's databases: " + e.getMessage(), e);
+        }
+    }
+
+    /** MySQL's and MariaDB's "Duplicate column name": another demo added the column first. */
+    private static final int DUPLICATE_COLUMN = 1060;
+
+    /**
+     * Adds {@code product.fence} (the restock command's fencing token) to an inventory made before it had one. Runs
+     * after recovery, like the seed: an ALTER TABLE waits for every transaction on the table, prepared ones too. MySQL
+     * has no {@code ADD COLUMN IF NOT EXISTS} (MariaDB has), so the catalog is asked first.
+     */
+    static void addFenceColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'product' AND COLUMN_NAME = 'fence'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            // a branch left prepared on the table would make the ALTER wait for a year (MySQL's default): give up
+            // after a while, with a message, rather than hang
+            s.execute("SET SESSION lock_wait_timeout = 30");
+            s.execute("ALTER TABLE product ADD COLUMN fence BIGINT NOT NULL DEFAULT 0");
+        } catch (SQLException e) {
+            if (e.getErrorCode() != DUPLICATE_COLUMN) {
+                throw new SQLException("cannot add the column fence to the inventory's table product (the restock"
+                        + " command needs it): " + e.getMessage() + ". If a transaction left prepared holds the"
+                        + " table, let recovery finish it and start again", e.getSQLState(), e.getErrorCode(), e);
+            }
         }
     }
 

@@ -214,6 +214,16 @@ public final class Shop {
         return total;
     }
 
+    /**
+     * Adds stock with a fencing token (auto-commit: one guarded UPDATE), see
+     * {@link InventoryDatabase#restock(Connection, String, int, String, long)}.
+     */
+    public Restock restock(String sku, int units, String lock, long token) throws SQLException {
+        try (Connection c = dataSources.inventory().getConnection()) {
+            return InventoryDatabase.restock(c, sku, units, lock, token);
+        }
+    }
+
     /** Units of a product in stock now. */
     public int available(String sku) throws SQLException {
         return stock().stream().filter(s -> s.sku().equals(sku)).mapToInt(StockLevel::available).findFirst()

@@ -4,6 +4,10 @@ CREATE TABLE IF NOT EXISTS product (
     name        VARCHAR(200) NOT NULL,
     price_cents BIGINT       NOT NULL,
     available   INT          NOT NULL,
+    -- The fencing token of the last restock that wrote this row (restock command, docs/locking.md): a restock
+    -- writes only WHERE fence <= its token, so a holder of the lock stock-<sku> whose lease ran out cannot
+    -- overwrite a newer holder's write. Tables made before it get it from Schemas (ALTER TABLE).
+    fence       BIGINT       NOT NULL DEFAULT 0,
     -- Stock never below zero: the database itself refuses a reservation of more than is available. The
     -- reservation is one UPDATE that takes the row's exclusive lock and keeps it until the transaction ends
     -- (through PREPARE, until COMMIT or ROLLBACK): see docs/locking.md.
