@@ -443,19 +443,119 @@ final class ApiHandler extends Handler.Abstract {
             return send(response, callback, 400, error("\"waitMs\" must be 0 to 600000 milliseconds (0: do not wait)"));
         }
         long waitMs = w == null ? 0 : w.asLong();
-        // answered when granted or refused: a waiter holds no thread, only this request's callback
-        locks.acquire(name, owner, ttl, waitMs).whenComplete((g, e) -> {
-            if (e == null) {
-                send(response, callback, 200, grant(g));
-            } else if (e instanceof LockService.Refused r) {
-                send(response, callback, 409, refused(r));
-            } else {
-                LOG.error("lock {}: could not grant", name, e);
-                send(response, callback, 503, error("could not make the fencing token durable: " + e.getMessage()));
-            }
-        });
+        java.util.concurrent.CompletableFuture<LockService.Grant> answer = locks.acquire(name, owner, ttl, waitMs);
+        if (answer.isDone()) {
+            answerLock(response, callback, name, answer); // granted or refused at once: on this thread
+            return true;
+        }
+        // A waiter holds no thread, only this request's callback: it is answered from the thread that frees the
+        // lock (a release, an expiry, its own wait running out); see answerWaiter and sendFromElsewhere.
+        answer.whenComplete((g, e) -> answerWaiter(response, callback, name, owner, g, e));
         return true;
     }
+
+    private void answerLock(Response response, Callback callback, String name,
+                            java.util.concurrent.CompletableFuture<LockService.Grant> done) {
+        try {
+            answerLock(response, callback, name, done.join(), null);
+        } catch (java.util.concurrent.CompletionException e) {
+            answerLock(response, callback, name, null, e.getCause());
+        }
+    }
+
+    private void answerLock(Response response, Callback callback, String name, LockService.Grant g, Throwable e) {
+        answerLock(response, callback, name, g, e, false);
+    }
+
+    private void answerLock(Response response, Callback callback, String name, LockService.Grant g, Throwable e,
+                            boolean elsewhere) {
+        int status;
+        ObjectNode body;
+        if (e == null) {
+            status = 200;
+            body = grant(g);
+        } else if (e instanceof LockService.Refused r) {
+            status = 409;
+            body = refused(r);
+        } else {
+            LOG.error("lock {}: could not grant", name, e);
+            status = 503;
+            body = error("could not make the fencing token durable: " + e.getMessage());
+        }
+        if (elsewhere) {
+            sendFromElsewhere(response, callback, status, body);
+        } else {
+            send(response, callback, status, body);
+        }
+    }
+
+    /**
+     * Answers a request parked by a handler that has returned, from another thread, and closes its connection.
+     * Jetty 12 (12.1.14) can complete an exchange twice when its last write is made from a foreign thread and the
+     * client sends its next request on the same connection at once (jetty/jetty.project#14745): the answer is
+     * lost, the next request on that connection is answered with a stale state, and a granted lock stays with a
+     * client that never heard of it until its lease runs out. A closed connection has no next request; the cost
+     * is one new connection per request that waited.
+     */
+    private void sendFromElsewhere(Response response, Callback callback, int status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException x) {
+            bytes = "{\"error\":\"could not encode the answer\"}".getBytes(StandardCharsets.UTF_8);
+            status = 500;
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+    }
+
+    /**
+     * Answers a request that waited. A grant is released again if its answer cannot be written, or is not
+     * confirmed written within a few seconds (the client is gone, or the write was lost): a lock granted to
+     * nobody who knows it would stay taken for its whole lease, and every waiter behind it with it.
+     */
+    private void answerWaiter(Response response, Callback callback, String name, String owner, LockService.Grant g,
+                              Throwable e) {
+        if (g == null) {
+            answerLock(response, callback, name, null, e, true);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable undo = () -> {
+            if (settled.compareAndSet(false, true)) {
+                try {
+                    locks.release(name, owner, g.token());
+                    LOG.warn("lock {}: the grant to {} (token {}) could not be delivered; released", name, owner,
+                            g.token());
+                } catch (LockService.Refused gone) {
+                    // renewed or released by its holder meanwhile: it did hear of it
+                }
+            }
+        };
+        Callback delivered = Callback.from(() -> {
+            settled.set(true);
+            callback.succeeded();
+        }, x -> {
+            undo.run();
+            callback.failed(x);
+        });
+        locks.later(() -> {
+            if (!settled.get()) {
+                undo.run();
+            }
+        }, DELIVERY_NANOS);
+        try {
+            sendFromElsewhere(response, delivered, 200, grant(g));
+        } catch (RuntimeException x) {
+            undo.run();
+            LOG.warn("lock {}: writing the grant to {} failed: {}", name, owner, x.toString());
+        }
+    }
+
+    /** A grant to a waiter not confirmed written within this is released. */
+    static final long DELIVERY_NANOS = 5_000_000_000L;
 
     private ObjectNode grant(LockService.Grant g) {
         ObjectNode o = json.createObjectNode();

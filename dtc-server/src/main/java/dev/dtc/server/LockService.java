@@ -246,6 +246,11 @@ final class LockService {
         }
     }
 
+    /** Runs a task on the lock service's timer after a delay. */
+    void later(Runnable task, long nanos) {
+        timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    }
+
     private void giveUp(Lock l, Waiter w) {
         Refused r;
         l.guard.lock();

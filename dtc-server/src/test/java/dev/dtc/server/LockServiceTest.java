@@ -193,4 +193,73 @@ class LockServiceTest {
                 .isEqualTo(401);
         assertThat(api.get("/v1/locks/l").body().has("holder")).isFalse();
     }
+
+    /**
+     * A hot lock in a tight loop over kept-alive connections: each client asks again the moment it has its answer,
+     * often on the connection that carried it. Answers to waiting requests are written from the thread that
+     * freed the lock; on Jetty 12.1.14 such an answer could be lost to a double completion of the exchange when
+     * the next request came on the same connection at once (jetty/jetty.project#14745): the client saw its
+     * connection closed without an answer, and the lock stayed granted to it until the lease ran out. Every pair
+     * must complete, and the lock must pass from client to client without a stall.
+     */
+    @Test
+    void aHotLockPassedOnInATightLoopLosesNoAnswer() throws Exception {
+        int clients = 6;
+        int pairs = 120;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        // the coordinator in a JVM of its own, as users run it: in this JVM the timing hides the race
+        ServerProcess coordinator = ServerProcess.start(dir.resolve("hot"), node + "-hot", "s3cret");
+        String url = coordinator.url;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<CompletableFuture<Integer>> all = new ArrayList<>();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        for (int c = 0; c < clients; c++) {
+            String owner = "tight-" + c;
+            all.add(CompletableFuture.supplyAsync(() -> {
+                int done = 0;
+                try {
+                    for (int i = 0; i < pairs; i++) {
+                        java.net.http.HttpResponse<String> a = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(url + "/v1/locks/hot"))
+                                .timeout(java.time.Duration.ofSeconds(60)).header("Authorization", "Bearer s3cret")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"owner\":\"" + owner
+                                        + "\",\"ttlMs\":30000,\"waitMs\":60000}")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+                        long token = Api.JSON.readTree(a.body()).get("token").asLong();
+                        if (inside.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        inside.decrementAndGet();
+                        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(url + "/v1/locks/hot"))
+                                .timeout(java.time.Duration.ofSeconds(60)).header("Authorization", "Bearer s3cret")
+                                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString("{\"owner\":\""
+                                        + owner + "\",\"token\":" + token + "}")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+                        done++;
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(owner + " after " + done + " pairs: " + e, e);
+                }
+                return done;
+            }, pool));
+        }
+        try {
+            int total = 0;
+            for (CompletableFuture<Integer> f : all) {
+                // a lost grant stalls the lock for its 30 s lease: far beyond what the pairs take
+                total += f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(clients * pairs);
+            assertThat(overlaps.get()).isZero();
+            assertThat(new Api(url, "s3cret").get("/v1/locks/hot").body().has("holder")).isFalse();
+        } finally {
+            pool.shutdownNow();
+            coordinator.close();
+        }
+    }
 }
