@@ -349,8 +349,11 @@ class JoinTest {
             rig.coordinator.answer(FakeCoordinator.Answer.presumedAbort());
             rig.coordinator.forget(tx.id()); // a coordinator restart: the open transaction is gone (404, presumed)
 
-            await().atMost(WAIT).untilAsserted(() -> assertThat(rig.participant.activeBranches()).isZero());
-            assertThat(db.recordedState(rig.name, tx.id())).isEqualTo("ROLLED_BACK");
+            // the sweep takes the branch out of the active set, rolls it back, then records it: wait for the record
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(rig.participant.activeBranches()).isZero();
+                assertThat(db.recordedState(rig.name, tx.id())).isEqualTo("ROLLED_BACK");
+            });
             assertThat(db.reservations(tx.id() + "-a")).isZero();
             assertThat(db.preparedTransactions(rig.name)).isEmpty();
             rig.awaitConnections(0);
