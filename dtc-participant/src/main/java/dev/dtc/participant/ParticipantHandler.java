@@ -83,6 +83,11 @@ public final class ParticipantHandler extends Handler.Abstract {
         if (reply.status() == 405) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST");
         }
+        if (reply.status() == 401 || reply.status() == 413) {
+            // The body was left unread. Jetty then closes the connection after the answer, and a client that
+            // reused it at once would see it closed without an answer: say so, so that none reuses it.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(reply.bytes()), callback);
         return true;
     }

@@ -95,6 +95,8 @@ final class ApiHandler extends Handler.Abstract {
             }
             if (!authorized(request)) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"dtc\"");
+                // the body is left unread, so Jetty closes the connection after the answer: tell the client
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 return send(response, callback, 401, error("missing or wrong bearer token: send the header"
                         + " 'Authorization: Bearer <token>' with the token this coordinator was started with"));
             }
