@@ -93,14 +93,20 @@ public final class JoiningHandler extends Handler.Abstract {
         }
         int status;
         String answer;
+        boolean[] bodyRead = {false};
         try {
-            answer = serve(request).toString();
+            answer = serve(request, bodyRead).toString();
             status = 200;
         } catch (Failure f) {
             status = f.status;
             answer = JSON.createObjectNode().put("error", f.getMessage()).toString();
             if (status == 405) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            }
+            if (!bodyRead[0]) {
+                // refused before its body was read: Jetty closes the connection after the answer, and a client
+                // that reused it at once would find it closed without an answer; tell it not to
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
         }
         response.setStatus(status);
@@ -109,7 +115,7 @@ public final class JoiningHandler extends Handler.Abstract {
         return true;
     }
 
-    private JsonNode serve(Request request) throws Failure {
+    private JsonNode serve(Request request, boolean[] bodyRead) throws Failure {
         if (!"POST".equals(request.getMethod())) {
             throw new Failure(405, "method " + request.getMethod() + " is not allowed on " + path + ": use POST");
         }
@@ -122,7 +128,7 @@ public final class JoiningHandler extends Handler.Abstract {
             throw new Failure(400, "the " + DtcContext.HEADER + " header '" + abbreviate(transactionId)
                     + "' is not a valid transaction id: 1 to 64 characters from A-Z a-z 0-9 . _ ~ -");
         }
-        JsonNode body = readBody(request);
+        JsonNode body = readBody(request, bodyRead);
         try {
             JsonNode result = participant.join(transactionId, c -> endpoint.handle(body, c));
             return result == null ? JSON.createObjectNode() : result;
@@ -143,7 +149,7 @@ public final class JoiningHandler extends Handler.Abstract {
         }
     }
 
-    private JsonNode readBody(Request request) throws Failure {
+    private JsonNode readBody(Request request, boolean[] bodyRead) throws Failure {
         int max = participant.maxBodyBytes();
         if (request.getLength() > max) {
             throw tooLarge(max);
@@ -157,6 +163,7 @@ public final class JoiningHandler extends Handler.Abstract {
         if (bytes.length > max) {
             throw tooLarge(max);
         }
+        bodyRead[0] = true;
         if (bytes.length == 0) {
             return NullNode.getInstance();
         }

@@ -95,8 +95,6 @@ final class ApiHandler extends Handler.Abstract {
             }
             if (!authorized(request)) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"dtc\"");
-                // the body is left unread, so Jetty closes the connection after the answer: tell the client
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 return send(response, callback, 401, error("missing or wrong bearer token: send the header"
                         + " 'Authorization: Bearer <token>' with the token this coordinator was started with"));
             }
@@ -730,6 +728,7 @@ final class ApiHandler extends Handler.Abstract {
                 in.skipNBytes(Math.min(Math.max(0, request.getLength() - b.length), 16L << 20));
                 throw new TooLarge();
             }
+            Replies.bodyRead(request);
             return b;
         } catch (java.io.EOFException e) {
             throw new TooLarge();

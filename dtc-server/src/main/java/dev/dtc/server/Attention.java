@@ -408,6 +408,7 @@ final class Attention implements AuditListener {
             if (b.length > maxBodyBytes) {
                 throw new IllegalArgumentException("the body is larger than " + maxBodyBytes + " bytes");
             }
+            Replies.bodyRead(request);
             return b;
         } catch (IOException e) {
             throw new IllegalArgumentException("could not read the body: " + e.getMessage());

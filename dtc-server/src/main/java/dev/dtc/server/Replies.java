@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -13,6 +14,13 @@ import org.eclipse.jetty.util.Callback;
 final class Replies {
 
     private Replies() {
+    }
+
+    private static final String BODY_READ = "dev.dtc.server.bodyRead";
+
+    /** The request's body has been read to its end. */
+    static void bodyRead(Request request) {
+        request.setAttribute(BODY_READ, Boolean.TRUE);
     }
 
     static ObjectNode error(ObjectMapper json, String message) {
@@ -31,6 +39,13 @@ final class Replies {
         }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Request request = response.getRequest();
+        if (request.getLength() != 0 && request.getAttribute(BODY_READ) == null) {
+            // Answered without reading its body (refused before): Jetty then closes the connection after the
+            // answer without saying so, and a client that reused it at once would find it closed without an
+            // answer. Say it, so that none reuses it.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(bytes), callback);
         return true;
     }
