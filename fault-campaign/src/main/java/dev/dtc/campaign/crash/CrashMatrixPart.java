@@ -1,0 +1,331 @@
+package dev.dtc.campaign.crash;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dtc.campaign.Part;
+import dev.dtc.campaign.Size;
+import dev.dtc.campaign.Tally;
+import dev.dtc.testdb.DatabaseServer;
+import dev.dtc.testdb.TestDatabases;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * §1 of the campaign, the HTTP face with one-shot transactions: the coordinator (dtc-server) and two participant
+ * services (the participant kit on PostgreSQL and on MySQL/MariaDB) as processes of their own, each fault point
+ * hit through the product's test hooks (dtc-server's {@code --test-fault}, the kit's {@code dtc.participant.fault}),
+ * which halt the JVM there ({@code Runtime.halt}, like a power cut of the process). After each halt the process is
+ * started again, recovery runs, and the invariants are checked: the transaction is all or nothing across both
+ * databases; if the client was told COMMITTED it is committed in both; nothing is left prepared
+ * ({@code pg_prepared_xacts}, {@code XA RECOVER}); the coordinator lists nothing in doubt or pending.
+ */
+public final class CrashMatrixPart implements Part {
+
+    static final String TOKEN = "campaign-crash-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A fault point: which process halts, with which switch. */
+    enum Point {
+        COORDINATOR_BEFORE_DECISION("coordinator: before the decision is forced", true, "halt-before-decision"),
+        COORDINATOR_AFTER_DECISION("coordinator: after the decision force, before any commit", true,
+                "halt-after-decision"),
+        PARTICIPANT_AFTER_PREPARE("participant: after its prepare, before answering", false, "halt-after-prepare"),
+        PARTICIPANT_AFTER_COMMIT("participant: after its commit, before answering", false, "halt-after-commit");
+
+        final String label;
+        final boolean coordinator;
+        final String fault;
+
+        Point(String label, boolean coordinator, String fault) {
+            this.label = label;
+            this.coordinator = coordinator;
+            this.fault = fault;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "crash";
+    }
+
+    @Override
+    public String description() {
+        return "coordinator and participants halted at each protocol point (HTTP face, one-shot), restarted, and"
+                + " checked: all or nothing in PostgreSQL and MariaDB, nothing left prepared or in doubt";
+    }
+
+    @Override
+    public List<Tally> run(Size size, long seed, PrintStream log) throws Exception {
+        DatabaseServer pg = TestDatabases.postgres();
+        DatabaseServer my = TestDatabases.mysql();
+        pg.createDatabase("campaign_crash_a");
+        my.createDatabase("campaign_crash_b");
+        Path work = Files.createTempDirectory("dtc-campaign-crash");
+        int coordinatorPort = freePort();
+        int portA = freePort();
+        int portB = freePort();
+        String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
+        Rig rig = new Rig(work, coordinatorPort, coordinatorUrl, pg, my, portA, portB);
+        List<Tally> tallies = new ArrayList<>();
+        try {
+            rig.startCoordinator(null);
+            rig.a = rig.participant("crash_a", portA, pg, "campaign_crash_a", null);
+            rig.b = rig.participant("crash_b", portB, my, "campaign_crash_b", null);
+            int rounds = size.pick(1, 15);
+            for (Point point : Point.values()) {
+                List<String> problems = new ArrayList<>();
+                long inDoubt = 0;
+                for (int i = 0; i < rounds; i++) {
+                    try {
+                        inDoubt += round(rig, point, problems, log);
+                    } catch (Exception e) {
+                        problems.add(point.name() + " round " + i + ": " + e);
+                    }
+                }
+                tallies.add(new Tally(name(), point.label, "http one-shot", rounds, problems.size(), inDoubt, problems));
+            }
+        } finally {
+            rig.close();
+        }
+        return tallies;
+    }
+
+    /** One transaction through one fault point; returns how many things were left in doubt (0 expected). */
+    private long round(Rig rig, Point point, List<String> problems, PrintStream log) throws Exception {
+        if (point.coordinator) {
+            rig.coordinator.kill();
+            rig.startCoordinator(point.fault);
+        } else {
+            rig.a.kill();
+            rig.a = rig.participant("crash_a", rig.portA, rig.pg, "campaign_crash_a", point.fault);
+        }
+        String told = rig.post(); // COMMITTED, ROLLED_BACK, or "no answer: ..."
+        String id = rig.lastId;
+        // the faulted process halts at its point; start it again as it was
+        if (point.coordinator) {
+            if (!rig.coordinator.awaitExit(60)) {
+                problems.add(point.name() + ": the coordinator did not halt at its fault point");
+            }
+            rig.coordinator.kill();
+            rig.startCoordinator(null);
+        } else {
+            if (!rig.a.awaitExit(60)) {
+                problems.add(point.name() + ": the participant did not halt at its fault point");
+            }
+            rig.a.kill();
+            rig.a = rig.participant("crash_a", rig.portA, rig.pg, "campaign_crash_a", null);
+        }
+        if (id == null) {
+            id = rig.findId();
+        }
+        // recovery: wait until nothing is prepared and the coordinator has nothing in doubt
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        List<String> leftovers;
+        while (true) {
+            leftovers = rig.leftovers();
+            if (leftovers.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        long rowsA = id == null ? -1 : rig.rows(rig.pg, "campaign_crash_a", id);
+        long rowsB = id == null ? -1 : rig.rows(rig.my, "campaign_crash_b", id);
+        String outcome = id == null ? "(no id)" : rig.outcome(id);
+        String where = point.name() + " tx " + id + ": told " + told + ", coordinator says " + outcome + ", rows "
+                + rowsA + " in PostgreSQL, " + rowsB + " in MariaDB";
+        if (id == null) {
+            problems.add(where + ": the transaction's id could not be found");
+        } else if (rowsA != rowsB) {
+            problems.add(where + ": not all or nothing");
+        } else if (told.equals("COMMITTED") && rowsA != 1) {
+            problems.add(where + ": reported committed but not committed everywhere");
+        } else if (outcome.equals("COMMITTED") != (rowsA == 1)) {
+            problems.add(where + ": the databases disagree with the coordinator's outcome");
+        }
+        log.println("crash: " + where + (leftovers.isEmpty() ? "" : "; left: " + leftovers));
+        if (!leftovers.isEmpty()) {
+            problems.add(where + ": still in doubt after 120 s: " + leftovers);
+        }
+        return leftovers.size();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The processes, the client and the checks. */
+    private static final class Rig implements AutoCloseable {
+        final Path work;
+        final int coordinatorPort;
+        final String coordinatorUrl;
+        final DatabaseServer pg;
+        final DatabaseServer my;
+        final int portA;
+        final int portB;
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        Proc coordinator;
+        Proc a;
+        Proc b;
+        String lastId;
+        String lastPayload;
+
+        Rig(Path work, int coordinatorPort, String coordinatorUrl, DatabaseServer pg, DatabaseServer my, int portA,
+            int portB) {
+            this.work = work;
+            this.coordinatorPort = coordinatorPort;
+            this.coordinatorUrl = coordinatorUrl;
+            this.pg = pg;
+            this.my = my;
+            this.portA = portA;
+            this.portB = portB;
+        }
+
+        void startCoordinator(String fault) throws Exception {
+            List<String> args = new ArrayList<>(List.of("--port", Integer.toString(coordinatorPort), "--data-dir",
+                    work.resolve("coordinator").toString(), "--node-name", "campaign-crash", "--recovery-interval",
+                    "1s", "--phase2-timeout", "3s"));
+            if (fault != null) {
+                args.addAll(List.of("--test-fault", fault));
+            }
+            coordinator = new Proc("coordinator", work.resolve("coordinator.log")).start(List.of(), TOKEN,
+                    "dtc-server listening on", "dev.dtc.server.ServerMain", args.toArray(String[]::new));
+        }
+
+        Proc participant(String name, int port, DatabaseServer server, String database, String fault)
+                throws Exception {
+            List<String> jvm = fault == null ? List.of() : List.of("-Ddtc.participant.fault=" + fault);
+            return new Proc(name, work.resolve(name + ".log")).start(jvm, TOKEN, "participant listening on",
+                    ParticipantMain.class.getName(), name, Integer.toString(port),
+                    server == pg ? "postgres" : "mysql", server.jdbcUrl(database), server.user(), server.password(),
+                    coordinatorUrl);
+        }
+
+        /** Runs one transaction; what the client was told. */
+        String post() {
+            lastId = null;
+            lastPayload = "p-" + UUID.randomUUID();
+            String body = "{\"participants\":[{\"name\":\"crash_a\",\"url\":\"http://127.0.0.1:" + portA
+                    + "/tx\",\"payload\":\"" + lastPayload + "\"},{\"name\":\"crash_b\",\"url\":\"http://127.0.0.1:"
+                    + portB + "/tx\",\"payload\":\"" + lastPayload + "\"}],\"timeoutMs\":5000}";
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
+                                + "/v1/transactions")).timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode j = JSON.readTree(r.body());
+                lastId = j.path("id").asText(null);
+                return j.path("outcome").asText("HTTP " + r.statusCode());
+            } catch (IOException e) {
+                return "no answer: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+
+        /** The coordinator halted before answering: the id is the last one the participants' audit logs name. */
+        String findId() throws IOException {
+            String text = Files.readString(work.resolve("crash_a.log"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("transaction (campaign-crash~[A-Za-z0-9.~_-]+)")
+                    .matcher(text);
+            String id = null;
+            while (m.find()) {
+                id = m.group(1);
+            }
+            return id;
+        }
+
+        String outcome(String id) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
+                                + "/v1/transactions/" + id)).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
+            } catch (IOException e) {
+                return "no answer: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+
+        long rows(DatabaseServer server, String database, String id) throws SQLException {
+            try (Connection c = server.connect(database);
+                 PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM campaign_rows WHERE tx = ?")) {
+                p.setString(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        /** What is still undecided: prepared branches of ours, and transactions the coordinator lists. */
+        List<String> leftovers() throws SQLException {
+            List<String> left = new ArrayList<>();
+            try (Connection c = pg.connect("postgres"); PreparedStatement p = c.prepareStatement(
+                    "SELECT gid FROM pg_prepared_xacts WHERE database = 'campaign_crash_a'");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    left.add("prepared in PostgreSQL: " + rs.getString(1));
+                }
+            }
+            try (Connection c = my.connect("campaign_crash_b"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("XA RECOVER")) {
+                while (rs.next()) {
+                    String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
+                    if (data.endsWith("crash_b")) {
+                        left.add("prepared in MariaDB: " + data);
+                    }
+                }
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
+                                + "/v1/transactions")).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode list = JSON.readTree(r.body()).path("transactions");
+                if (r.statusCode() != 200) {
+                    left.add("the coordinator's list answered HTTP " + r.statusCode());
+                }
+                for (JsonNode t : list) {
+                    left.add("coordinator lists " + t.path("id").asText() + " as " + t.path("state").asText());
+                }
+            } catch (IOException e) {
+                left.add("the coordinator cannot be asked: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return left;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Proc p : new Proc[] {a, b, coordinator}) {
+                if (p != null) {
+                    p.kill();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.dtc.campaign.crash;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A JVM of the campaign's own classes: started, awaited until it prints its ready line, killed. */
+final class Proc {
+
+    private final String name;
+    private final Path log;
+    private Process process;
+
+    Proc(String name, Path log) {
+        this.name = name;
+        this.log = log;
+    }
+
+    /** Starts {@code mainClass} with the JVM options and arguments, and waits for a stdout line with {@code ready}. */
+    Proc start(List<String> jvmOptions, String token, String ready, String mainClass, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        b.environment().put("DTC_TOKEN", token);
+        Process p = b.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        Thread drain = new Thread(() -> {
+            // stdout (where the kit's and the coordinator's audit lines go) is kept in the log, after stderr's
+            try (java.io.Writer keep = java.nio.file.Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    keep.write(line);
+                    keep.write('\n');
+                    keep.flush();
+                    if (line.contains(ready)) {
+                        started.complete(true);
+                    }
+                }
+            } catch (IOException e) {
+                // gone
+            }
+            started.complete(false);
+        }, name + "-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        if (!started.get(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(name + " did not start; see " + log);
+        }
+        process = p;
+        return this;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for a process that halts on purpose; true if it did within the time. */
+    boolean awaitExit(int seconds) throws InterruptedException {
+        return process == null || process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    /** {@code kill -9}. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process = null;
+        }
+    }
+}
