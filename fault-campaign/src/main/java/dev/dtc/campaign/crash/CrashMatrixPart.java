@@ -89,6 +89,19 @@ public final class CrashMatrixPart implements Part {
             rig.a = rig.participant("crash_a", portA, pg, "campaign_crash_a", null);
             rig.b = rig.participant("crash_b", portB, my, "campaign_crash_b", null);
             int rounds = size.pick(1, 15);
+            for (String jtaPoint : new String[] {"before-decision", "after-decision", "between-commits"}) {
+                List<String> problems = new ArrayList<>();
+                long inDoubt = 0;
+                for (int i = 0; i < rounds; i++) {
+                    try {
+                        inDoubt += jtaRound(rig, jtaPoint, problems, log);
+                    } catch (Exception e) {
+                        problems.add("jta " + jtaPoint + " round " + i + ": " + e);
+                    }
+                }
+                tallies.add(new Tally(name(), "coordinator: " + JTA_LABELS.get(jtaPoint), "jta", rounds,
+                        problems.size(), inDoubt, problems));
+            }
             for (Point point : Point.values()) {
                 List<String> problems = new ArrayList<>();
                 long inDoubt = 0;
@@ -163,6 +176,48 @@ public final class CrashMatrixPart implements Part {
         if (!leftovers.isEmpty()) {
             problems.add(where + ": still in doubt after 120 s: " + leftovers);
         }
+        return leftovers.size();
+    }
+
+    private static final java.util.Map<String, String> JTA_LABELS = java.util.Map.of(
+            "before-decision", "before the decision is forced (every branch prepared)",
+            "after-decision", "after the decision force, before any commit",
+            "between-commits", "between the commits of the two branches");
+
+    /** The JTA face: a child JVM commits one transaction and halts at the point; a restart recovers. */
+    private long jtaRound(Rig rig, String point, List<String> problems, PrintStream log) throws Exception {
+        String key = "jta-" + UUID.randomUUID();
+        Path logDir = rig.work.resolve("jta-log");
+        String[] dbs = {rig.pg.jdbcUrl("campaign_crash_a"), rig.pg.user(), rig.pg.password(),
+                rig.my.jdbcUrl("campaign_crash_b"), rig.my.user(), rig.my.password()};
+        Proc run = new Proc("jta", rig.work.resolve("jta.log"));
+        List<String> args = new ArrayList<>(List.of(point, logDir.toString(), key));
+        args.addAll(List.of(dbs));
+        // it prints HALT and halts (or COMMITTED if the point was never reached: a violation of the setup)
+        run.start(List.of(), TOKEN, "HALT " + point, JtaMain.class.getName(), args.toArray(String[]::new));
+        boolean halted = run.awaitExit(60);
+        run.kill();
+        args.set(0, "none");
+        new Proc("jta-recover", rig.work.resolve("jta.log")).start(List.of(), TOKEN, "RECOVERED",
+                JtaMain.class.getName(), args.toArray(String[]::new)).awaitExit(60);
+        long rowsA = rig.rows(rig.pg, "campaign_crash_a", key);
+        long rowsB = rig.rows(rig.my, "campaign_crash_b", key);
+        List<String> leftovers = rig.preparedJta();
+        String where = "jta " + point + " key " + key + ": rows " + rowsA + " in PostgreSQL, " + rowsB + " in MariaDB";
+        boolean decided = !point.equals("before-decision");
+        if (!halted) {
+            problems.add(where + ": the child did not halt at its point");
+        } else if (rowsA != rowsB) {
+            problems.add(where + ": not all or nothing");
+        } else if (decided && rowsA != 1) {
+            problems.add(where + ": the commit decision was forced, yet it is not committed");
+        } else if (!decided && rowsA != 0) {
+            problems.add(where + ": committed although no decision was forced (presumed abort)");
+        }
+        if (!leftovers.isEmpty()) {
+            problems.add(where + ": left prepared after recovery: " + leftovers);
+        }
+        log.println("crash: " + where + (leftovers.isEmpty() ? "" : "; left: " + leftovers));
         return leftovers.size();
     }
 
@@ -279,6 +334,28 @@ public final class CrashMatrixPart implements Part {
                     return rs.getLong(1);
                 }
             }
+        }
+
+        /** Prepared branches of the JTA face's node left in either database. */
+        List<String> preparedJta() throws SQLException {
+            List<String> left = new ArrayList<>();
+            try (Connection c = pg.connect("postgres"); PreparedStatement p = c.prepareStatement(
+                    "SELECT gid FROM pg_prepared_xacts WHERE database = 'campaign_crash_a'");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    left.add("PostgreSQL: " + rs.getString(1));
+                }
+            }
+            try (Connection c = my.connect("campaign_crash_b"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("XA RECOVER")) {
+                while (rs.next()) {
+                    String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
+                    if (data.contains("campaign-jta")) {
+                        left.add("MariaDB: " + data);
+                    }
+                }
+            }
+            return left;
         }
 
         /** What is still undecided: prepared branches of ours, and transactions the coordinator lists. */
