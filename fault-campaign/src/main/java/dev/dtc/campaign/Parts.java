@@ -10,7 +10,8 @@ public final class Parts {
 
     public static List<Part> all() {
         return List.of(
-                new dev.dtc.campaign.log.LogDamagePart()
+                new dev.dtc.campaign.log.LogDamagePart(),
+                new dev.dtc.campaign.log.PowerLossPart()
         );
     }
 }
