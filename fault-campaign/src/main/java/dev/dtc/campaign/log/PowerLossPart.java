@@ -36,17 +36,30 @@ public final class PowerLossPart implements Part {
 
     @Override
     public List<Tally> run(Size size, long seed, PrintStream log) throws Exception {
-        String orderPoint = "fsync of the decision before the first commit message";
-        String dirPoint = "directory fsync of a new segment before its first decision";
-        String face = "jta, strace";
         String strace = which("strace");
+        List<Tally> tallies = new ArrayList<>();
         if (strace == null) {
             String why = "skipped: strace is not installed (apt-get install -y strace)";
             log.println("power-loss: " + why);
-            return List.of(new Tally(NAME, orderPoint, face, 0, 0, 0, List.of(why)),
-                    new Tally(NAME, dirPoint, face, 0, 0, 0, List.of(why)));
+            tallies.add(new Tally(NAME, ORDER_POINT, "jta socket participants, strace", 0, 0, 0, List.of(why)));
+            tallies.add(new Tally(NAME, DIR_POINT, "jta socket participants, strace", 0, 0, 0, List.of(why)));
+            return tallies;
         }
-        int transactions = size.pick(40, 400);
+        tallies.addAll(face(strace, "socket", "jta socket participants, strace", size.pick(40, 400), log));
+        if (System.getenv("DTC_TEST_POSTGRES_URL") != null) {
+            tallies.addAll(face(strace, "postgres", "jta postgresql, strace", size.pick(15, 150), log));
+        } else {
+            log.println("power-loss: the PostgreSQL face is not run: DTC_TEST_POSTGRES_URL is not set"
+                    + " (eval \"$(bash docker/local-databases.sh)\")");
+        }
+        return tallies;
+    }
+
+    static final String ORDER_POINT = "fsync of the decision before the first commit message";
+    static final String DIR_POINT = "directory fsync of a new segment before its first decision";
+
+    private List<Tally> face(String strace, String mode, String face, int transactions, PrintStream log)
+            throws Exception {
         Path work = Files.createTempDirectory("dtc-power-loss-");
         try {
             Path logDir = work.resolve("log");
@@ -56,8 +69,8 @@ public final class PowerLossPart implements Part {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> cmd = List.of(strace, "-f", "-tt", "-y", "-s", "512", "-o", trace.toString(),
                     "-e", "trace=fsync,fdatasync,write,pwrite64,writev,sendto,sendmsg,openat,rename,renameat,renameat2",
-                    java, "-Xmx128m", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                    StraceCommitter.class.getName(), logDir.toString(), Integer.toString(transactions), "1024");
+                    java, "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    StraceCommitter.class.getName(), logDir.toString(), Integer.toString(transactions), "1024", mode);
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             boolean done = p.waitFor(240, TimeUnit.SECONDS);
@@ -65,20 +78,22 @@ public final class PowerLossPart implements Part {
                 p.destroyForcibly();
             }
             String childOut = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
-            long committed = childOut.lines().filter(l -> l.startsWith("COMMITTED ")).count();
-            log.printf("power-loss: traced child ran %d ms, exit %s, %d commit calls%n",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), done ? p.exitValue() : "timeout", committed);
+            boolean finished = mode.equals("socket")
+                    ? childOut.lines().filter(l -> l.startsWith("COMMITTED ")).count() == 2L * transactions
+                    : childOut.lines().anyMatch(l -> l.equals("DONE " + transactions));
+            log.printf("power-loss (%s): traced child ran %d ms, exit %s%n", face,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), done ? p.exitValue() : "timeout");
             List<String> setup = new ArrayList<>();
-            if (!done || p.exitValue() != 0 || committed != 2L * transactions) {
+            if (!done || p.exitValue() != 0 || !finished) {
                 setup.add("the traced committer did not finish cleanly (exit " + (done ? p.exitValue() : "timeout")
-                        + ", " + committed + " of " + 2 * transactions + " commit calls): "
-                        + childOut.lines().filter(l -> !l.startsWith("COMMITTED ")).limit(20).toList());
+                        + "): " + childOut.lines().filter(l -> !l.startsWith("COMMITTED ") && !l.contains(" INFO "))
+                        .limit(20).toList());
             }
             List<String> lines = Files.exists(trace) ? Files.readAllLines(trace, StandardCharsets.ISO_8859_1) : List.of();
             TraceCheck.Result r = TraceCheck.check(lines, logDir.toRealPath().toString());
-            log.printf("power-loss: trace of %d lines: %d transactions with commit messages, %d segments used,"
-                    + " %d + %d violations%n", lines.size(), r.transactions(), r.segments(), r.orderViolations().size(),
-                    r.directoryViolations().size());
+            log.printf("power-loss (%s): trace of %d lines: %d transactions with commit messages, %d segments used,"
+                    + " %d + %d violations%n", face, lines.size(), r.transactions(), r.segments(),
+                    r.orderViolations().size(), r.directoryViolations().size());
             List<String> orderDetails = new ArrayList<>(setup);
             if (setup.isEmpty() && r.transactions() != transactions) {
                 orderDetails.add("the trace shows commit messages of " + r.transactions() + " transactions, "
@@ -91,13 +106,13 @@ public final class PowerLossPart implements Part {
                         + " checked");
             }
             for (String d : orderDetails) {
-                log.println("power-loss VIOLATION: " + d);
+                log.println("power-loss VIOLATION (" + face + "): " + d);
             }
             for (String d : dirDetails) {
-                log.println("power-loss VIOLATION: " + d);
+                log.println("power-loss VIOLATION (" + face + "): " + d);
             }
-            return List.of(new Tally(NAME, orderPoint, face, r.transactions(), orderDetails.size(), 0, orderDetails),
-                    new Tally(NAME, dirPoint, face, r.segments(), dirDetails.size(), 0, dirDetails));
+            return List.of(new Tally(NAME, ORDER_POINT, face, r.transactions(), orderDetails.size(), 0, orderDetails),
+                    new Tally(NAME, DIR_POINT, face, r.segments(), dirDetails.size(), 0, dirDetails));
         } finally {
             LogDamagePart.deleteTree(work);
         }

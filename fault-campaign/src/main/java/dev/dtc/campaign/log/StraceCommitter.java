@@ -36,6 +36,10 @@ public final class StraceCommitter {
         Path dir = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
         long segmentBytes = Long.parseLong(args[2]);
+        if (args.length > 3 && args[3].equals("postgres")) {
+            postgres(dir, count, segmentBytes);
+            return;
+        }
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread sink = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -71,6 +75,50 @@ public final class StraceCommitter {
             }
         }
         System.out.flush();
+    }
+
+    /**
+     * The same with two real PostgreSQL branches per transaction (two connections to the database named by
+     * {@code DTC_TEST_POSTGRES_URL}, {@code _USER}, {@code _PASSWORD}): the driver writes {@code COMMIT PREPARED} to
+     * the server's socket. Each transaction inserts a row through each branch into a table of its own, dropped at the
+     * end; prints {@code DONE <count>}.
+     */
+    static void postgres(Path dir, int count, long segmentBytes) throws Exception {
+        org.postgresql.xa.PGXADataSource ds = new org.postgresql.xa.PGXADataSource();
+        ds.setURL(System.getenv("DTC_TEST_POSTGRES_URL"));
+        ds.setUser(System.getenv("DTC_TEST_POSTGRES_USER"));
+        ds.setPassword(System.getenv("DTC_TEST_POSTGRES_PASSWORD"));
+        String table = "dtc_campaign_strace_" + ProcessHandle.current().pid();
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + table + " (tx text)");
+        }
+        javax.sql.XAConnection a = ds.getXAConnection();
+        javax.sql.XAConnection b = ds.getXAConnection();
+        try (TransactionService dtc = TransactionService.builder().nodeName("strace-pg").logDirectory(dir)
+                .logSegmentBytes(segmentBytes).recoveryInterval(Duration.ZERO).build()) {
+            TransactionManager tm = dtc.transactionManager();
+            java.sql.Connection ca = a.getConnection();
+            java.sql.Connection cb = b.getConnection();
+            for (int i = 0; i < count; i++) {
+                tm.begin();
+                tm.getTransaction().enlistResource(NamedXAResource.of("pg-a", a.getXAResource()));
+                tm.getTransaction().enlistResource(NamedXAResource.of("pg-b", b.getXAResource()));
+                for (java.sql.Connection c : List.of(ca, cb)) {
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?)")) {
+                        ps.setString(1, "tx-" + i);
+                        ps.executeUpdate();
+                    }
+                }
+                tm.commit();
+            }
+        } finally {
+            a.close();
+            b.close();
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+        System.out.println("DONE " + count);
     }
 
     private static void drain(Socket s) {

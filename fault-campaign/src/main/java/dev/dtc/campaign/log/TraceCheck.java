@@ -45,6 +45,8 @@ final class TraceCheck {
     private static final Pattern COMPLETE = Pattern.compile("^(\\w+)\\((.*)\\)\\s+=\\s+(.*)$");
     static final Pattern FD_PATH = Pattern.compile("\\d+<([^>]*)>");
     private static final Pattern COMMIT = Pattern.compile("COMMIT ([^\\\\\"]+)\\\\n");
+    /** pgjdbc's gid: formatId _ base64(gtrid) _ base64(bqual). */
+    private static final Pattern COMMIT_PREPARED = Pattern.compile("COMMIT PREPARED '(-?\\d+_[A-Za-z0-9+/=]+_[A-Za-z0-9+/=]*)'");
     private static final Pattern SEGMENT = Pattern.compile(".*/dtc-\\d{8,}\\.log$");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -99,6 +101,10 @@ final class TraceCheck {
                 Matcher m = COMMIT.matcher(c.args());
                 while (m.find()) {
                     firstCommit.putIfAbsent(m.group(1), c);
+                }
+                Matcher pg = COMMIT_PREPARED.matcher(c.args());
+                while (pg.find()) {
+                    firstCommit.putIfAbsent(gtridOfPgjdbcGid(pg.group(1)), c);
                 }
             }
         }
@@ -174,6 +180,15 @@ final class TraceCheck {
             }
         }
         return new Result(firstCommit.size(), segmentsUsed.size(), order, directory);
+    }
+
+    static String gtridOfPgjdbcGid(String gid) {
+        String[] parts = gid.split("_", -1);
+        try {
+            return new String(java.util.Base64.getDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            return gid;
+        }
     }
 
     private static String firstQuoted(String args) {

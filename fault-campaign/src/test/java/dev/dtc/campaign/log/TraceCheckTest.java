@@ -66,6 +66,18 @@ class TraceCheckTest {
                 .contains("no DECISION");
     }
 
+    /** pgjdbc's COMMIT PREPARED names the transaction by formatId_base64(gtrid)_base64(bqual): "bi94LzE=" is "n/x/1". */
+    @Test
+    void aPostgresCommitPreparedIsRecognisedByItsGid() {
+        String commitPrepared = "100 10:00:00.000007 sendto(10<socket:[501200]>, \"Q\\0\\0\\0000COMMIT PREPARED"
+                + " '1684235057_bi94LzE=_MQ=='\\0\", 49, MSG_NOSIGNAL, NULL, 0) = 49";
+        TraceCheck.Result ok = check(List.of(CREATE, DIR_FORCE, DECISION, FORCE_START, FORCE_END, commitPrepared));
+        assertThat(ok.transactions()).isEqualTo(1);
+        assertThat(ok.orderViolations()).isEmpty();
+        assertThat(check(List.of(CREATE, DIR_FORCE, DECISION, FORCE_START, commitPrepared, FORCE_END)).orderViolations())
+                .hasSize(1);
+    }
+
     @Test
     void aNewSegmentUsedBeforeItsDirectoryIsForcedIsAViolation() {
         assertThat(check(List.of(CREATE, DECISION, FORCE_START, FORCE_END, DIR_FORCE, COMMIT)).directoryViolations())
