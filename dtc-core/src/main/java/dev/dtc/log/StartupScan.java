@@ -54,6 +54,15 @@ final class StartupScan {
                   SegmentFile interruptedRoll, long nextNumber) {
     }
 
+    /**
+     * Why a lone segment numbered above 1 without its checkpoint is refused rather than dropped: a roll starts segment
+     * N while N-1 exists and deletes N-1 only once N's checkpoint is durable, so N alone and incomplete means files were
+     * deleted or cut short, and dropping it would forget every decision it carried.
+     */
+    private static final String NOT_AN_INTERRUPTED_ROLL = "; a segment numbered above 1 is only started while the one"
+            + " before it exists, and that one is deleted only after this one's checkpoint is durable, so this is not an"
+            + " interrupted roll but a file cut short or deleted (the decisions it carried would be forgotten)";
+
     private final CRC32C crc = new CRC32C();
 
     private StartupScan() {
@@ -93,6 +102,10 @@ final class StartupScan {
                     throw new LogCorruptedException(segment.path(), 0, "the segment header is missing (the file holds "
                             + image.length + " bytes) although newer segments follow");
                 }
+                if (state == null && segment.number() > 1) {
+                    throw new LogCorruptedException(segment.path(), 0, "the segment header is missing (the file holds "
+                            + image.length + " bytes) and there is no older segment" + NOT_AN_INTERRUPTED_ROLL);
+                }
                 interruptedRoll = segment;
                 break;
             }
@@ -120,6 +133,10 @@ final class StartupScan {
                 if (!last) {
                     throw new LogCorruptedException(segment.path(), outcome.validEnd(),
                             "the segment ends before its checkpoint record although newer segments follow");
+                }
+                if (state == null && contents.carried + carriedAfterDamage == 0 && segment.number() > 1) {
+                    throw new LogCorruptedException(segment.path(), outcome.validEnd(), "the segment ends before its"
+                            + " checkpoint record and there is no older segment" + NOT_AN_INTERRUPTED_ROLL);
                 }
                 if (state == null && contents.carried + carriedAfterDamage > 0) {
                     throw new LogCorruptedException(segment.path(), outcome.validEnd(), "the segment was being started"

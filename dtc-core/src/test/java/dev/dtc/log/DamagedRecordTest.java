@@ -154,6 +154,35 @@ class DamagedRecordTest {
         assertThat(e.getMessage()).contains("older segments it copies from are missing");
     }
 
+    /**
+     * A segment numbered above 1 is only started while the one before it exists, and that one is deleted only once
+     * the new one's checkpoint is durable. So the only segment, numbered above 1, cut short before its first carried
+     * record was whole (or before its header) is not an interrupted roll: its carried decisions would be forgotten.
+     * Found by the fault campaign (log-damage, truncated segment): it opened with nothing pending.
+     */
+    @Test
+    void theOnlySegmentNumberedAboveOneCutBeforeItsFirstCarriedRecordIsRefused() throws IOException {
+        try (DecisionLog log = DecisionLog.open(dir, TestLogs.SMALL_SEGMENTS)) {
+            for (int i = 1; i <= 40; i++) {
+                log.appendForced(decision("tx-" + i));
+            }
+        }
+        Path segment = TestLogs.onlySegment(dir);
+        assertThat(segment.getFileName().toString()).isNotEqualTo("dtc-00000001.log");
+        byte[] image = Files.readAllBytes(segment);
+        for (int cut : new int[] {0, 7, LogFormat.HEADER_BYTES, LogFormat.HEADER_BYTES + 5}) {
+            Files.write(segment, java.util.Arrays.copyOf(image, cut));
+
+            LogCorruptedException e = openFails();
+
+            assertThat(e).as("cut at %d", cut).isNotNull();
+            assertThat(e.file().getFileName()).isEqualTo(segment.getFileName());
+            assertThat(e.offset()).isEqualTo(cut < LogFormat.HEADER_BYTES ? 0 : LogFormat.HEADER_BYTES);
+            assertThat(e.getMessage()).contains("no older segment");
+            assertThat(Files.size(segment)).isEqualTo(cut); // nothing changed
+        }
+    }
+
     @Test
     void aSegmentRenamedToAnotherNumberIsRefused() throws IOException {
         Path segment = segmentWithNineDecisions();

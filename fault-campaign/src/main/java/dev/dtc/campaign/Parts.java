@@ -11,7 +11,9 @@ public final class Parts {
     public static List<Part> all() {
         return List.of(
                 new dev.dtc.campaign.crash.CrashMatrixPart(),
-                new dev.dtc.campaign.locks.LockFaultsPart()
+                new dev.dtc.campaign.locks.LockFaultsPart(),
+                new dev.dtc.campaign.log.LogDamagePart(),
+                new dev.dtc.campaign.log.PowerLossPart()
         );
     }
 }
