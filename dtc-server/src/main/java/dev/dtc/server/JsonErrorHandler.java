@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.Callback;
  * Answers that Jetty makes itself, before the API sees the request (a path with an encoded '/' or '\', a control
  * character, a malformed request line or header): {@code {"error": "..."}} with {@code Content-Type:
  * application/json}, for every method, like every other answer of the coordinator, instead of Jetty's HTML page
- * (or no body at all for methods other than GET and POST).
+ * (or no body at all for methods other than GET and POST). They say {@code Connection: close}, as the API's own
+ * refusals of a request whose body is left unread do.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -35,6 +36,9 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Jetty closes the connection after these (the body, if any, is left unread): say so, or a client that
+        // reuses the connection at once loses its next request to the close
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
