@@ -49,6 +49,9 @@ public final class HostilePart implements Part {
      * something that an invariant must catch ({@code valid-begin}, {@code valid-prepare}, {@code lock},
      * {@code registry}, {@code rollback}, {@code thread}, {@code connection}, {@code expect}).
      */
+    /** {@code -Ddtc.campaign.hostile.trace=true}: every request and its answer on the log, to replay by hand. */
+    static final boolean TRACE = Boolean.getBoolean("dtc.campaign.hostile.trace");
+
     static final String SABOTAGE = System.getProperty("dtc.campaign.hostile.sabotage", "");
 
     @Override
@@ -208,6 +211,9 @@ public final class HostilePart implements Part {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
+            }
+            if (TRACE) {
+                log.println("hostile trace #" + index + ": " + p.describe() + " -> " + got);
             }
             long[] c = counts.get(p.family());
             c[0]++;
