@@ -68,6 +68,7 @@ public final class DtcServer implements AutoCloseable {
         this.api = new ApiHandler(json, config.token(), config.maxBodyBytes(), config.maxParticipants(),
                 config.nodeName());
         jetty.setHandler(api);
+        jetty.setErrorHandler(new JsonErrorHandler(json));
     }
 
     /**

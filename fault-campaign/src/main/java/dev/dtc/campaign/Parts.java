@@ -13,7 +13,8 @@ public final class Parts {
                 new dev.dtc.campaign.crash.CrashMatrixPart(),
                 new dev.dtc.campaign.locks.LockFaultsPart(),
                 new dev.dtc.campaign.log.LogDamagePart(),
-                new dev.dtc.campaign.log.PowerLossPart()
+                new dev.dtc.campaign.log.PowerLossPart(),
+                new dev.dtc.campaign.hostile.HostilePart()
         );
     }
 }
