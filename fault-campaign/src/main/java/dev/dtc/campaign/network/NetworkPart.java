@@ -44,6 +44,7 @@ public final class NetworkPart implements Part {
     static final String TOKEN = "network-campaign-token";
     static final int TIMEOUT_MS = 1500;
     static final long SETTLE_SECONDS = 60;
+    static final String STILL_PREPARED = ": branch still prepared";
     static final List<String> POINTS = List.of("prepare", "commit", "rollback");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -290,6 +291,12 @@ public final class NetworkPart implements Part {
                 row.violation(replay + ": POST answered outcome " + outcome + ", expected " + expected + ": " + a.body());
             }
             settle(row, replay, id, key, expected == null ? outcome : expected);
+            int reached = side.proxy.forwarded(point);
+            int needed = fault == Fault.DUPLICATE ? 2 : fault.forwards ? 1 : 0;
+            if (reached < needed) {
+                row.violation(replay + ": the fault did not do what it says: " + reached + " " + point
+                        + " call(s) reached the participant, expected at least " + needed);
+            }
         }
 
         /**
@@ -305,13 +312,18 @@ public final class NetworkPart implements Part {
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    boolean prepared = problems.stream().anyMatch(p -> p.contains("prepared"));
-                    String detail = replay + ": after " + SETTLE_SECONDS + " s, expected " + expected + ": "
-                            + String.join("; ", problems) + (idle ? "" : "; a proxy still handles a request");
-                    if (prepared && problems.size() == 1) {
-                        row.inDoubt(detail);
-                    } else {
-                        row.violation(detail);
+                    String prefix = replay + ": after " + SETTLE_SECONDS + " s, expected " + expected + ": ";
+                    List<String> prepared = problems.stream().filter(p -> p.endsWith(STILL_PREPARED)).toList();
+                    List<String> wrong = new ArrayList<>(problems);
+                    wrong.removeAll(prepared);
+                    if (!idle) {
+                        wrong.add("a proxy still handles a request");
+                    }
+                    if (!prepared.isEmpty()) {
+                        row.inDoubt(prefix + String.join("; ", prepared));
+                    }
+                    if (!wrong.isEmpty()) {
+                        row.violation(prefix + String.join("; ", wrong));
                     }
                     return;
                 }
@@ -346,7 +358,7 @@ public final class NetworkPart implements Part {
                     problems.add(s.describe() + ": " + rows + " business row(s), expected " + want);
                 }
                 if (s.prepared().contains(id)) {
-                    problems.add(s.describe() + ": branch still prepared");
+                    problems.add(s.describe() + STILL_PREPARED);
                 }
             }
             return problems;
