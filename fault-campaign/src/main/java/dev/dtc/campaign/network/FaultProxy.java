@@ -49,7 +49,12 @@ final class FaultProxy implements Closeable {
         /** Forwards the same request twice (one after the other) and answers the second answer. */
         DUPLICATE("duplicate", true),
         /** Forwards the request (the upstream does the work), then closes the connection without an answer. */
-        DROP_RESPONSE("drop response", true);
+        DROP_RESPONSE("drop response", true),
+        /**
+         * Forwards the request and writes the participant's answer twice on the kept-alive connection: the
+         * second copy is there for whatever the caller sends next on that connection.
+         */
+        ANSWER_TWICE("answer twice", true);
 
         final String label;
         /** Whether the upstream sees the request. */
@@ -236,6 +241,14 @@ final class FaultProxy implements Closeable {
                     return false;
                 }
                 answer(out, second.statusCode(), second.body());
+            }
+            case ANSWER_TWICE -> {
+                HttpResponse<byte[]> resp = forward(r, op);
+                if (resp == null) {
+                    return false;
+                }
+                answer(out, resp.statusCode(), resp.body());
+                answer(out, resp.statusCode(), resp.body());
             }
             case DROP_RESPONSE -> {
                 forward(r, op);

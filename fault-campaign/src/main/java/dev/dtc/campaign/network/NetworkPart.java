@@ -152,7 +152,7 @@ public final class NetworkPart implements Part {
 
     /**
      * What a transaction must end as: a fault at prepare rolls back unless the vote still got through (duplicate
-     * delivery, or a delay well within the deadline), where it commits; null when either is right (a delay close
+     * delivery, an answer sent twice, or a delay well within the deadline), where it commits; null when either is right (a delay close
      * to the deadline). Commit-point faults commit, rollback-point faults roll back (another participant refuses).
      */
     static String expectedOutcome(String point, Fault fault, long delayMs) {
@@ -162,7 +162,7 @@ public final class NetworkPart implements Part {
         if (point.equals("rollback")) {
             return "ROLLED_BACK";
         }
-        if (fault == Fault.DUPLICATE) {
+        if (fault == Fault.DUPLICATE || fault == Fault.ANSWER_TWICE) {
             return "COMMITTED";
         }
         if (fault == Fault.DELAY) {
