@@ -103,14 +103,15 @@ public final class NetworkPart implements Part {
             for (String point : POINTS) {
                 for (Fault fault : Fault.values()) {
                     Row row = new Row(fault.label + " / " + point);
+                    long t0 = System.nanoTime();
                     for (int i = 0; i < per; i++) {
                         int faulted = size == Size.CI ? rowIndex % rig.sides.size() : random.nextInt(rig.sides.size());
                         long delay = delayFor(size, point, random);
                         rig.faultedTransaction(row, point, fault, faulted, delay);
                     }
                     rowIndex++;
-                    log.printf(Locale.ROOT, "network: %s: %d transaction(s), %d violation(s)%n", row.point,
-                            row.iterations, row.violations);
+                    log.printf(Locale.ROOT, "network: %s: %d transaction(s), %d violation(s), %d ms%n", row.point,
+                            row.iterations, row.violations, (System.nanoTime() - t0) / 1_000_000);
                     tallies.add(row.tally());
                 }
             }
@@ -125,11 +126,16 @@ public final class NetworkPart implements Part {
                 tallies.add(row.tally());
             }
             int recoveries = size.pick(1, 3);
-            Row unreachable = new Row("coordinator unreachable / recovery");
-            for (int i = 0; i < recoveries; i++) {
-                rig.coordinatorUnreachable(unreachable);
+            List<Row> coordinatorRows = new ArrayList<>();
+            for (Fault f : List.of(Fault.BLACK_HOLE, Fault.HTTP_500, Fault.GARBAGE)) {
+                Row r = new Row("coordinator " + (f == Fault.BLACK_HOLE ? "unreachable" : "answers " + f.label)
+                        + " / recovery");
+                for (int i = 0; i < recoveries; i++) {
+                    rig.coordinatorUnreachable(r, f);
+                }
+                tallies.add(r.tally());
+                coordinatorRows.add(r);
             }
-            tallies.add(unreachable.tally());
             Row crashAfter = new Row("coordinator down after decision / recovery");
             Row crashBefore = new Row("coordinator down before decision / recovery");
             for (int i = 0; i < recoveries; i++) {
@@ -138,7 +144,9 @@ public final class NetworkPart implements Part {
             }
             tallies.add(crashAfter.tally());
             tallies.add(crashBefore.tally());
-            for (Row r : List.of(unreachable, crashAfter, crashBefore)) {
+            coordinatorRows.add(crashAfter);
+            coordinatorRows.add(crashBefore);
+            for (Row r : coordinatorRows) {
                 log.printf(Locale.ROOT, "network: %s: %d transaction(s), %d violation(s)%n", r.point, r.iterations,
                         r.violations);
             }
@@ -369,16 +377,16 @@ public final class NetworkPart implements Part {
         }
 
         /**
-         * The participants' way to the coordinator black-holed while their branches wait for a commit that the
-         * coordinator cannot deliver (their commit calls black-holed too): they must keep the branch prepared;
-         * once the coordinator is reachable again, their own recovery asks it and commits.
+         * The participants' way to the coordinator faulted (black hole, 500, garbage) while their branches wait for
+         * a commit that the coordinator cannot deliver (their commit calls black-holed): they must keep the branch
+         * prepared; once the coordinator answers again, their own recovery asks it and commits.
          */
-        void coordinatorUnreachable(Row row) throws Exception {
+        void coordinatorUnreachable(Row row, Fault onTheWay) throws Exception {
             String key = newKey();
-            String replay = "seed " + seed + ", key " + key + ", every commit and every question to the coordinator"
-                    + " black-holed";
+            String replay = "seed " + seed + ", key " + key + ", every commit black-holed, every question to the"
+                    + " coordinator faulted (" + onTheWay.label + ")";
             coordinatorPath.resetCounts();
-            coordinatorPath.set("*", Fault.BLACK_HOLE, 0);
+            coordinatorPath.set("*", onTheWay, 0);
             for (KitSide s : sides) {
                 s.proxy.set("commit", Fault.BLACK_HOLE, 0);
             }
@@ -395,7 +403,7 @@ public final class NetworkPart implements Part {
                 while (coordinatorPath.seen() < sides.size() && System.nanoTime() < until) {
                     Thread.sleep(200); // every participant's recovery has asked (and heard nothing)
                 }
-                Thread.sleep(1500);
+                Thread.sleep(2500); // more passes, each asking and hearing nothing usable
                 if (coordinatorPath.seen() < sides.size()) {
                     row.violation(replay + ": the participants never asked the coordinator ("
                             + coordinatorPath.seen() + " question(s))");
