@@ -203,7 +203,7 @@ public final class NetworkPart implements Part {
             this.seed = seed;
             this.log = log;
             this.dataDir = Files.createTempDirectory("dtc-network-");
-            this.node = "net" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+            this.node = "net" + Long.toString(System.currentTimeMillis(), 36);
             this.coordinator = Coordinator.start(dataDir, node, TOKEN);
             this.coordinatorPath = new FaultProxy("coordinator", URI.create(coordinator.url), seed);
             try {
@@ -281,6 +281,8 @@ public final class NetworkPart implements Part {
                 boolean deadlineMatters = point.equals("prepare")
                         && (fault == Fault.BLACK_HOLE || fault == Fault.DELAY);
                 a = post(request(key, refuser, deadlineMatters ? TIMEOUT_MS : RELAXED_TIMEOUT_MS));
+            } catch (IOException e) {
+                a = new Answer(-1, JSON.createObjectNode().put("error", e.toString()));
             } finally {
                 if (!point.equals("prepare")) {
                     Thread.sleep(300); // let a retry run into the fault too
