@@ -204,7 +204,12 @@ public final class NetworkPart implements Part {
             this.log = log;
             this.dataDir = Files.createTempDirectory("dtc-network-");
             this.node = "net" + Long.toString(System.currentTimeMillis(), 36);
-            this.coordinator = Coordinator.start(dataDir, node, TOKEN);
+            try {
+                this.coordinator = Coordinator.start(dataDir, node, TOKEN);
+            } catch (Exception e) {
+                deleteDataDir();
+                throw e;
+            }
             this.coordinatorPath = new FaultProxy("coordinator", URI.create(coordinator.url), seed);
             try {
                 URI c = coordinatorPath.uri();
@@ -483,6 +488,7 @@ public final class NetworkPart implements Part {
                 if (!coordinator.awaitExit(30)) {
                     row.violation(replay + ": the coordinator did not halt");
                 }
+                coordinator.close(); // gone already (or made to go): its process and its stderr file
                 String id = null;
                 for (String p : sides.get(0).prepared()) {
                     if (p.startsWith(node + "~")) {
@@ -505,7 +511,7 @@ public final class NetworkPart implements Part {
                             + coordinatorPath.seen() + " question(s))");
                 }
                 checkStillPrepared(row, replay, id, key);
-                coordinator = Coordinator.start(dataDir, node, TOKEN);
+                coordinator = Coordinator.start(dataDir, node, TOKEN); // the same data directory: its log
                 coordinatorPath.upstream(URI.create(coordinator.url));
                 settle(row, replay, id, key, expected);
             } finally {
@@ -525,6 +531,10 @@ public final class NetworkPart implements Part {
                 coordinatorPath.close();
             }
             coordinator.close();
+            deleteDataDir();
+        }
+
+        private void deleteDataDir() throws IOException {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
