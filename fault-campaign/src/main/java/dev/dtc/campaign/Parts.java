@@ -10,6 +10,7 @@ public final class Parts {
 
     public static List<Part> all() {
         return List.of(
+                new dev.dtc.campaign.bank.BankPart()
         );
     }
 }
