@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>On stdout, one flushed line per event, written before the client acts on it ({@code S}) or after the client
  * was told ({@code C}, {@code R}, {@code U}):
  * <pre>
+ * RECOVERY committed=n rolledBack=n           what the first recovery pass did with the branches left in doubt
  * READY                                      recovery ran, clients start
  * S id pg2my|my2pg pgAccount myAccount amount  a transfer begins
  * C id                                       ut.commit() returned: reported committed
@@ -81,6 +82,7 @@ public final class JtaBankChild {
                 PoolSettings.builder().name(MY_NAME).maxSize(clients).acquireTimeout(Duration.ofSeconds(20)).build());
         RecoveryReport first = dtc.recovery().scan();
         System.err.println("recovery at start: " + first);
+        emit("RECOVERY committed=" + first.committed().size() + " rolledBack=" + first.rolledBack().size());
         if ("recover".equals(o.get("mode"))) {
             RecoveryReport last = first;
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -115,8 +115,17 @@ final class JtaBankFace {
         preparedMy.forEach(g -> inDoubtDetails.add("seed " + seed + ": still prepared in MySQL/MariaDB: " + g));
 
         Ledger ledger = new Ledger();
-        for (int i = 0; i < children.size(); i++) {
-            ledger.read("process " + (i + 1), children.get(i).out());
+        long[] recoveredBranches = new long[2];
+        List<ChildJvm> all = new ArrayList<>(children);
+        all.add(last);
+        for (int i = 0; i < all.size(); i++) {
+            String out = all.get(i).out();
+            ledger.read("process " + (i + 1), out);
+            out.lines().filter(l -> l.startsWith("RECOVERY ")).forEach(l -> {
+                String[] f = l.split("[ =]");
+                recoveredBranches[0] += Long.parseLong(f[2]);
+                recoveredBranches[1] += Long.parseLong(f[4]);
+            });
         }
         BankCheck check = new BankCheck(dbs.expectedTotal(), INITIAL_BALANCE, ledger, dbs.postgresState(),
                 dbs.mysqlState());
@@ -138,10 +147,11 @@ final class JtaBankFace {
         log.printf(Locale.ROOT, "bank jta: %d kills, %d s of load, %d s in all; transfers attempted %d / committed %d"
                         + " / rolled back %d (%d for want of funds) / failed before decision %d (in flight at a kill,"
                         + " reported to nobody: %d found committed, %d rolled back) / outcome unknown to the client %d"
-                        + " (%d found committed); total balance %d (expected %d); invariant %s%n",
+                        + " (%d found committed); recovery at the starts committed %d and rolled back %d prepared"
+                        + " branches; total balance %d (expected %d); invariant %s%n",
                 kills, Duration.ofNanos(loadNanos).toSeconds(), Duration.ofNanos(System.nanoTime() - started).toSeconds(),
                 attempted, committed, rolledBack, funds, inFlight, check.inFlightCommitted, check.inFlightRolledBack,
-                unknown, check.unknownCommitted, check.total, dbs.expectedTotal(), holds ? "HOLDS" : "VIOLATED");
+                unknown, check.unknownCommitted, recoveredBranches[0], recoveredBranches[1], check.total, dbs.expectedTotal(), holds ? "HOLDS" : "VIOLATED");
         ledger.transfers.values().stream().filter(t -> t.outcome == Outcome.UNKNOWN).limit(5)
                 .forEach(t -> log.println("bank jta: outcome unknown to its client: " + t));
         bankViolations.forEach(v -> log.println("bank jta: VIOLATION " + v));

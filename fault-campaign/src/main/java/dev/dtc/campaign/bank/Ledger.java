@@ -60,34 +60,42 @@ final class Ledger {
             return;
         }
         for (String line : text.substring(0, end).split("\n")) {
-            String[] f = line.split(" ", 3);
-            switch (f[0]) {
-                case "S" -> {
-                    String[] s = line.split(" ");
-                    Transfer t = new Transfer(s[1], "pg2my".equals(s[2]), Integer.parseInt(s[3]),
-                            Integer.parseInt(s[4]), Long.parseLong(s[5]));
-                    if (transfers.putIfAbsent(t.id, t) != null) {
-                        oddities.add(source + ": transfer id " + t.id + " begun twice");
-                    }
+            try {
+                readLine(source, line);
+            } catch (RuntimeException e) {
+                oddities.add(source + ": a line not understood (" + e + "): " + line);
+            }
+        }
+    }
+
+    private void readLine(String source, String line) {
+        String[] f = line.split(" ", 3);
+        switch (f[0]) {
+            case "S" -> {
+                String[] s = line.split(" ");
+                Transfer t = new Transfer(s[1], "pg2my".equals(s[2]), Integer.parseInt(s[3]),
+                        Integer.parseInt(s[4]), Long.parseLong(s[5]));
+                if (transfers.putIfAbsent(t.id, t) != null) {
+                    oddities.add(source + ": transfer id " + t.id + " begun twice");
                 }
-                case "C", "R", "U" -> {
-                    Transfer t = transfers.get(f[1]);
-                    if (t == null) {
-                        oddities.add(source + ": outcome for a transfer never begun: " + line);
-                    } else if (t.outcome != Outcome.IN_FLIGHT) {
-                        oddities.add(source + ": second outcome for " + t.id + ": " + line);
-                    } else {
-                        t.outcome = switch (f[0]) {
-                            case "C" -> Outcome.COMMITTED;
-                            case "R" -> Outcome.ROLLED_BACK;
-                            default -> Outcome.UNKNOWN;
-                        };
-                        t.reason = f.length > 2 ? f[2] : "";
-                    }
+            }
+            case "C", "R", "U" -> {
+                Transfer t = transfers.get(f[1]);
+                if (t == null) {
+                    oddities.add(source + ": outcome for a transfer never begun: " + line);
+                } else if (t.outcome != Outcome.IN_FLIGHT) {
+                    oddities.add(source + ": second outcome for " + t.id + ": " + line);
+                } else {
+                    t.outcome = switch (f[0]) {
+                        case "C" -> Outcome.COMMITTED;
+                        case "R" -> Outcome.ROLLED_BACK;
+                        default -> Outcome.UNKNOWN;
+                    };
+                    t.reason = f.length > 2 ? f[2] : "";
                 }
-                default -> {
-                    // READY, RECOVERED and such: not about a transfer
-                }
+            }
+            default -> {
+                // READY, RECOVERED and such: not about a transfer
             }
         }
     }
