@@ -28,6 +28,7 @@ public final class BankPart implements Part {
     @Override
     public List<Tally> run(Size size, long seed, PrintStream log) throws Exception {
         List<Tally> tallies = new ArrayList<>(JtaBankFace.run(size, seed, log));
+        tallies.addAll(HttpBankFace.run(size, seed, log));
         return tallies;
     }
 }

@@ -24,13 +24,17 @@ final class ChildJvm {
     }
 
     static ChildJvm start(Class<?> main, Path out, Path err, List<String> args) throws IOException {
+        return start(main.getName(), out, err, args);
+    }
+
+    static ChildJvm start(String main, Path out, Path err, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small and quick to start: the machine is shared
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
+        command.add(main);
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
