@@ -60,7 +60,7 @@ final class HttpBankFace {
     }
 
     private List<Tally> runIt(Size size, long seed, PrintStream log) throws Exception {
-        Duration load = Duration.ofSeconds(size.pick(45, 30 * 60));
+        Duration load = Duration.ofSeconds(size.pick(40, 15 * 60)); // with the JTA face: about 2 min at CI size, 30 min of load at full size
         int minDelayMs = size.pick(3_000, 2_000);
         int maxDelayMs = size.pick(7_000, 10_000);
         Random random = new Random(seed ^ 0x6874747062616e6bL);

@@ -37,7 +37,7 @@ final class JtaBankFace {
     }
 
     static List<Tally> run(Size size, long seed, PrintStream log) throws Exception {
-        Duration load = Duration.ofSeconds(size.pick(60, 30 * 60));
+        Duration load = Duration.ofSeconds(size.pick(35, 15 * 60)); // with the HTTP face: about 2 min at CI size, 30 min of load at full size
         int minDelayMs = size.pick(3_000, 2_000);
         int maxDelayMs = size.pick(7_000, 10_000);
         Random random = new Random(seed);
