@@ -60,6 +60,7 @@ final class JtaBankFace {
         List<String> harness = new ArrayList<>();
         List<ChildJvm> children = new ArrayList<>();
         int kills = 0;
+        int startKills = 0;
         long loadNanos = 0;
         long started = System.nanoTime();
         for (int incarnation = 1; loadNanos < load.toNanos(); incarnation++) {
@@ -69,6 +70,22 @@ final class JtaBankFace {
             ChildJvm child = ChildJvm.start(JtaBankChild.class, dir.resolve("run-" + incarnation + ".out"),
                     dir.resolve("run-" + incarnation + ".err"), args);
             children.add(child);
+            if (random.nextInt(4) == 0) {
+                // one start in four is killed while it starts: in the middle of recovery, or just after
+                int early = 500 + random.nextInt(2_500);
+                if (child.process.waitFor(early, TimeUnit.MILLISECONDS)) {
+                    harness.add("seed " + seed + ": process " + incarnation + " ended by itself with status "
+                            + child.process.exitValue() + ": " + child.errTail());
+                    break;
+                }
+                child.kill();
+                kills++;
+                startKills++;
+                log.printf(Locale.ROOT, "bank jta: kill %d %d ms after the start (%s)%n", kills, early,
+                        child.out().contains("READY\n") ? "after its recovery pass" : "before READY: during start-up"
+                                + " or recovery");
+                continue;
+            }
             if (!child.awaitLine("READY"::equals, Duration.ofSeconds(120))) {
                 harness.add("seed " + seed + ": process " + incarnation + " did not get ready (alive "
                         + child.process.isAlive() + "): " + child.errTail());
@@ -144,12 +161,12 @@ final class JtaBankFace {
         List<String> transferViolations = new ArrayList<>();
         check.transferViolations.forEach(v -> transferViolations.add("seed " + seed + ": " + v));
         boolean holds = bankViolations.isEmpty() && transferViolations.isEmpty() && inDoubt == 0;
-        log.printf(Locale.ROOT, "bank jta: %d kills, %d s of load, %d s in all; transfers attempted %d / committed %d"
+        log.printf(Locale.ROOT, "bank jta: %d kills (%d of them while starting), %d s of load, %d s in all; transfers attempted %d / committed %d"
                         + " / rolled back %d (%d for want of funds) / failed before decision %d (in flight at a kill,"
                         + " reported to nobody: %d found committed, %d rolled back) / outcome unknown to the client %d"
                         + " (%d found committed); recovery at the starts committed %d and rolled back %d prepared"
                         + " branches; total balance %d (expected %d); invariant %s%n",
-                kills, Duration.ofNanos(loadNanos).toSeconds(), Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+                kills, startKills, Duration.ofNanos(loadNanos).toSeconds(), Duration.ofNanos(System.nanoTime() - started).toSeconds(),
                 attempted, committed, rolledBack, funds, inFlight, check.inFlightCommitted, check.inFlightRolledBack,
                 unknown, check.unknownCommitted, recoveredBranches[0], recoveredBranches[1], check.total, dbs.expectedTotal(), holds ? "HOLDS" : "VIOLATED");
         ledger.transfers.values().stream().filter(t -> t.outcome == Outcome.UNKNOWN).limit(5)
@@ -166,7 +183,8 @@ final class JtaBankFace {
         List<String> rowOne = new ArrayList<>(capped(bankViolations));
         rowOne.addAll(capped(inDoubtDetails));
         return List.of(
-                new Tally("bank", "kill -9 of the coordinator JVM under " + CLIENTS + " clients, restart, recovery",
+                new Tally("bank", "kill -9 of the coordinator JVM under " + CLIENTS + " clients or while it recovers,"
+                        + " restart",
                         FACE, kills, bankViolations.size(), inDoubt, rowOne),
                 new Tally("bank", "transfers PostgreSQL <-> MySQL: atomic, reported outcomes kept", FACE, attempted,
                         transferViolations.size(), 0, capped(transferViolations)));
