@@ -72,7 +72,7 @@ final class JtaBankFace {
             children.add(child);
             if (random.nextInt(4) == 0) {
                 // one start in four is killed while it starts: in the middle of recovery, or just after
-                int early = 500 + random.nextInt(2_500);
+                int early = 300 + random.nextInt(1_700);
                 if (child.process.waitFor(early, TimeUnit.MILLISECONDS)) {
                     harness.add("seed " + seed + ": process " + incarnation + " ended by itself with status "
                             + child.process.exitValue() + ": " + child.errTail());
