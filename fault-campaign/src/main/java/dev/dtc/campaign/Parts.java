@@ -15,7 +15,8 @@ public final class Parts {
                 new dev.dtc.campaign.log.LogDamagePart(),
                 new dev.dtc.campaign.log.PowerLossPart(),
                 new dev.dtc.campaign.hostile.HostilePart(),
-                new dev.dtc.campaign.network.NetworkPart()
+                new dev.dtc.campaign.network.NetworkPart(),
+                new dev.dtc.campaign.bank.BankPart()
         );
     }
 }
