@@ -2,6 +2,7 @@ package dev.dtc.campaign.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dtc.campaign.ChildProcess;
 import dev.dtc.campaign.Part;
 import dev.dtc.campaign.Size;
 import dev.dtc.campaign.Tally;
@@ -190,7 +191,7 @@ public final class CrashMatrixPart implements Part {
         Path logDir = rig.work.resolve("jta-log");
         String[] dbs = {rig.pg.jdbcUrl("campaign_crash_a"), rig.pg.user(), rig.pg.password(),
                 rig.my.jdbcUrl("campaign_crash_b"), rig.my.user(), rig.my.password()};
-        Proc run = new Proc("jta", rig.work.resolve("jta.log"));
+        ChildProcess run = new ChildProcess("jta", rig.work.resolve("jta.log"));
         List<String> args = new ArrayList<>(List.of(point, logDir.toString(), key));
         args.addAll(List.of(dbs));
         // it prints HALT and halts (or COMMITTED if the point was never reached: a violation of the setup)
@@ -198,7 +199,7 @@ public final class CrashMatrixPart implements Part {
         boolean halted = run.awaitExit(60);
         run.kill();
         args.set(0, "none");
-        new Proc("jta-recover", rig.work.resolve("jta.log")).start(List.of(), TOKEN, "RECOVERED",
+        new ChildProcess("jta-recover", rig.work.resolve("jta.log")).start(List.of(), TOKEN, "RECOVERED",
                 JtaMain.class.getName(), args.toArray(String[]::new)).awaitExit(60);
         long rowsA = rig.rows(rig.pg, "campaign_crash_a", key);
         long rowsB = rig.rows(rig.my, "campaign_crash_b", key);
@@ -238,9 +239,9 @@ public final class CrashMatrixPart implements Part {
         final int portB;
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        Proc coordinator;
-        Proc a;
-        Proc b;
+        ChildProcess coordinator;
+        ChildProcess a;
+        ChildProcess b;
         String lastId;
         String lastPayload;
 
@@ -262,14 +263,14 @@ public final class CrashMatrixPart implements Part {
             if (fault != null) {
                 args.addAll(List.of("--test-fault", fault));
             }
-            coordinator = new Proc("coordinator", work.resolve("coordinator.log")).start(List.of(), TOKEN,
+            coordinator = new ChildProcess("coordinator", work.resolve("coordinator.log")).start(List.of(), TOKEN,
                     "dtc-server listening on", "dev.dtc.server.ServerMain", args.toArray(String[]::new));
         }
 
-        Proc participant(String name, int port, DatabaseServer server, String database, String fault)
+        ChildProcess participant(String name, int port, DatabaseServer server, String database, String fault)
                 throws Exception {
             List<String> jvm = fault == null ? List.of() : List.of("-Ddtc.participant.fault=" + fault);
-            return new Proc(name, work.resolve(name + ".log")).start(jvm, TOKEN, "participant listening on",
+            return new ChildProcess(name, work.resolve(name + ".log")).start(jvm, TOKEN, "participant listening on",
                     ParticipantMain.class.getName(), name, Integer.toString(port),
                     server == pg ? "postgres" : "mysql", server.jdbcUrl(database), server.user(), server.password(),
                     coordinatorUrl);
@@ -398,7 +399,7 @@ public final class CrashMatrixPart implements Part {
 
         @Override
         public void close() throws InterruptedException {
-            for (Proc p : new Proc[] {a, b, coordinator}) {
+            for (ChildProcess p : new ChildProcess[] {a, b, coordinator}) {
                 if (p != null) {
                     p.kill();
                 }

@@ -1,16 +1,11 @@
 package dev.dtc.campaign.locks;
 
-import java.io.BufferedReader;
-import java.io.File;
+import dev.dtc.campaign.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** dtc-server as a process of its own on a fixed port and data directory, so that it can be killed and restarted. */
 final class CoordinatorProcess implements AutoCloseable {
@@ -21,7 +16,7 @@ final class CoordinatorProcess implements AutoCloseable {
     private final String node;
     private final int port;
     private final Path log;
-    private Process process;
+    private ChildProcess process;
 
     CoordinatorProcess(Path dataDir, String node) throws IOException {
         this.dataDir = dataDir;
@@ -36,48 +31,17 @@ final class CoordinatorProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    Path log() {
-        return log;
-    }
-
     void start() throws Exception {
         Files.createDirectories(dataDir);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        process = new ChildProcess(node, log).start(List.of(), TOKEN, "dtc-server listening on ",
                 "dev.dtc.server.ServerMain", "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--node-name", node, "--recovery-interval", "1s");
-        ProcessBuilder b = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        b.environment().put("DTC_TOKEN", TOKEN);
-        Process p = b.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("dtc-server listening on ")) {
-                        ready.complete(true);
-                    }
-                }
-            } catch (IOException e) {
-                // gone
-            }
-            ready.complete(false);
-        }, node + "-stdout");
-        drain.setDaemon(true);
-        drain.start();
-        if (!ready.get(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("dtc-server did not start; see " + log);
-        }
-        process = p;
     }
 
     /** {@code kill -9}. */
     void kill() throws InterruptedException {
         if (process != null) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.kill();
             process = null;
         }
     }

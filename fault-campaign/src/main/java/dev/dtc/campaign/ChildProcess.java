@@ -1,4 +1,4 @@
-package dev.dtc.campaign.crash;
+package dev.dtc.campaign;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -11,20 +11,23 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A JVM of the campaign's own classes: started, awaited until it prints its ready line, killed. */
-final class Proc {
+/**
+ * A JVM of the campaign's own class path (dtc-server, a participant, a child of a part): started, awaited until it
+ * prints its ready line, killed. Its stderr and stdout (where the audit lines go) are kept in its log file.
+ */
+public final class ChildProcess {
 
     private final String name;
     private final Path log;
     private Process process;
 
-    Proc(String name, Path log) {
+    public ChildProcess(String name, Path log) {
         this.name = name;
         this.log = log;
     }
 
     /** Starts {@code mainClass} with the JVM options and arguments, and waits for a stdout line with {@code ready}. */
-    Proc start(List<String> jvmOptions, String token, String ready, String mainClass, String... args) throws Exception {
+    public ChildProcess start(List<String> jvmOptions, String token, String ready, String mainClass, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
@@ -63,17 +66,17 @@ final class Proc {
         return this;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
     /** Waits for a process that halts on purpose; true if it did within the time. */
-    boolean awaitExit(int seconds) throws InterruptedException {
+    public boolean awaitExit(int seconds) throws InterruptedException {
         return process == null || process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
     /** {@code kill -9}. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
