@@ -78,6 +78,33 @@ enum Dialect {
         return this == POSTGRES;
     }
 
+    /**
+     * Bounds how long the statements of the branch that {@code c} works in may wait for a row lock, so that work
+     * blocked behind another transaction's locks (a branch prepared before a crash holds them until recovery)
+     * gives up and the prepare votes ABORT instead of holding a connection past the time the coordinator waits.
+     * PostgreSQL: {@code SET LOCAL lock_timeout}, which ends with the branch. MySQL/MariaDB:
+     * {@code innodb_lock_wait_timeout} of the session, in whole seconds (at least 1), which outlives the branch:
+     * {@link #unboundLockWait} restores the server's default before the connection works without a bound.
+     */
+    void boundLockWait(Connection c, long millis) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (this == POSTGRES) {
+                s.execute("SET LOCAL lock_timeout = " + Math.max(1, millis));
+            } else {
+                s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (millis + 999) / 1000));
+            }
+        }
+    }
+
+    /** Undoes a session-wide {@link #boundLockWait} (MySQL/MariaDB); nothing to undo on PostgreSQL. */
+    void unboundLockWait(Connection c) throws SQLException {
+        if (this == MYSQL) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+            }
+        }
+    }
+
     /** The statement that creates the records table if it does not exist. */
     abstract String createTable(String table);
 

@@ -107,6 +107,7 @@ final class Joiner {
             c = xc.getConnection();
             c.setAutoCommit(false);
             xa.start(xid, XAResource.TMNOFLAGS);
+            preparer.boundLockWait(xc, c, -1);
         } catch (SQLException | XAException | RuntimeException e) {
             connections.discard(xc);
             throw new JoinException(503, "participant " + participant + " could not start its branch of transaction "

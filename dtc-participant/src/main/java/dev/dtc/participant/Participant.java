@@ -77,7 +77,8 @@ public final class Participant implements AutoCloseable {
                 b.connectionWait);
         this.records = new OutcomeRecords(b.outcomeTable, name, connections);
         this.advertisedUrl = b.advertisedUrl;
-        this.preparer = new Preparer(name, b.work, connections, records, prepared, active, audit, fault);
+        this.preparer = new Preparer(name, b.work, connections, records, prepared, active, audit, fault,
+                b.lockWait);
         this.finisher = new Finisher(name, connections, records, prepared, audit, fault);
         CoordinatorClient coordinatorClient = new CoordinatorClient(b.coordinator, b.token, b.coordinatorTimeout);
         this.recovery = new Recovery(name, connections, prepared, locks, coordinatorClient, finisher, audit,
@@ -126,6 +127,7 @@ public final class Participant implements AutoCloseable {
         try {
             Dialect dialect = records.createTable();
             preparer.releaseConnectionAfterPrepare(dialect.preparedBranchOutlivesSession());
+            preparer.dialect(dialect);
             LOG.info("participant {}: {} database ready, records in table {}", name, dialect, records.table());
         } catch (SQLException e) {
             throw new IllegalStateException("participant " + name + " cannot prepare its database: " + e.getMessage()
@@ -158,6 +160,17 @@ public final class Participant implements AutoCloseable {
      *                      bodies are refused here too)
      */
     public Reply handle(String method, String path, String authorization, byte[] body) {
+        return handle(method, path, authorization, null, body);
+    }
+
+    /**
+     * Answers one call of the protocol, whatever carries it, with the coordinator's {@code Dtc-Timeout-Ms}
+     * header: how long it waits for this answer. A prepare's work stops waiting for row locks by then.
+     *
+     * @param timeoutMs the {@code Dtc-Timeout-Ms} header's value, or null when there was none; a value that is not
+     *                  a positive whole number is ignored
+     */
+    public Reply handle(String method, String path, String authorization, String timeoutMs, byte[] body) {
         if (!authorized(authorization)) {
             return error(401, "missing or wrong Authorization header: send 'Authorization: Bearer <token>' with"
                     + " the token this participant was configured with");
@@ -186,7 +199,8 @@ public final class Participant implements AutoCloseable {
         try {
             switch (operation) {
                 case "prepare":
-                    return voted(preparer.prepare(call.transactionId(), call.payload(), call.joined()));
+                    return voted(preparer.prepare(call.transactionId(), call.payload(), call.joined(),
+                            timeLeft(timeoutMs)));
                 case "commit":
                     if (active.contains(call.transactionId())) {
                         throw new Finisher.Conflict("transaction " + call.transactionId() + " has an active joined"
@@ -293,6 +307,16 @@ public final class Participant implements AutoCloseable {
                 .toString());
     }
 
+    /** The {@code Dtc-Timeout-Ms} header as milliseconds, or -1 when absent or not a positive whole number. */
+    static long timeLeft(String timeoutMs) {
+        if (timeoutMs == null || timeoutMs.isEmpty() || timeoutMs.length() > 12
+                || !timeoutMs.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        long ms = Long.parseLong(timeoutMs);
+        return ms > 0 ? ms : -1;
+    }
+
     static Reply error(int status, String message) {
         return new Reply(status, JSON.createObjectNode().put("error", message).toString());
     }
@@ -368,6 +392,7 @@ public final class Participant implements AutoCloseable {
         private int maxIdleConnections = 8;
         private int maxConnections = 20;
         private Duration connectionWait = Duration.ofSeconds(5);
+        private Duration lockWait;
         private URI advertisedUrl;
         private Duration registrationTtl = Duration.ofSeconds(30);
         private Boolean register;
@@ -466,6 +491,21 @@ public final class Participant implements AutoCloseable {
         }
 
         /**
+         * The longest a statement of the work may wait for a row lock (default: not set). A prepare's work is
+         * always bounded by the time the coordinator still waits for its vote (it sends that as the header
+         * {@code Dtc-Timeout-Ms}): past it the vote counts as ABORT anyway, and a prepare still waiting behind
+         * another transaction's locks would only hold one of the {@link #maxConnections} that phase two needs.
+         * This sets a shorter bound for prepares, and the bound for work done by {@link Participant#join}, which
+         * the coordinator does not time. On PostgreSQL it is the branch's {@code lock_timeout}; on MySQL/MariaDB
+         * the session's {@code innodb_lock_wait_timeout}, rounded up to whole seconds. A statement that times out
+         * fails with the database's error, and the vote is ABORT with it as the reason.
+         */
+        public Builder lockWait(Duration lockWait) {
+            this.lockWait = lockWait;
+            return this;
+        }
+
+        /**
          * This participant's base URL as the coordinator should call it, e.g. {@code http://inventory:9001/tx}
          * (the coordinator appends {@code /prepare}, {@code /commit}, {@code /rollback}): an absolute http(s) URL
          * without query or fragment. When set, {@link Participant#start()} registers the participant under its
@@ -526,6 +566,7 @@ public final class Participant implements AutoCloseable {
             require(maxIdleConnections >= 0, "maxIdleConnections must not be negative");
             require(maxConnections >= 2, "maxConnections must be at least 2 (one for a call, one for recovery)");
             require(connectionWait != null && !connectionWait.isNegative(), "connectionWait must not be negative");
+            require(lockWait == null || lockWait.toMillis() >= 1, "lockWait must be at least 1 ms, or not set");
             require(advertisedUrl != null || !Boolean.TRUE.equals(register), "register(true) needs advertisedUrl:"
                     + " the participant's base URL as the coordinator should call it, e.g. http://inventory:9001/tx");
             require(advertisedUrl == null || httpUrl(advertisedUrl) && advertisedUrl.getRawQuery() == null

@@ -24,6 +24,9 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ParticipantHandler extends Handler.Abstract {
 
+    /** The coordinator's header on its calls: how long, in ms, it waits for this answer. */
+    public static final String TIMEOUT_HEADER = "Dtc-Timeout-Ms";
+
     private final Participant participant;
     private final String basePath;
 
@@ -76,7 +79,8 @@ public final class ParticipantHandler extends Handler.Abstract {
             reply = Participant.error(413, "the body is " + request.getLength() + " bytes, over this participant's"
                     + " limit of " + participant.maxBodyBytes() + " bytes: send a smaller payload");
         } else {
-            reply = participant.handle(request.getMethod(), relative, authorization, readBody(request));
+            reply = participant.handle(request.getMethod(), relative, authorization,
+                    request.getHeaders().get(TIMEOUT_HEADER), readBody(request));
         }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -3,7 +3,11 @@ package dev.dtc.participant;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -38,9 +42,49 @@ final class Preparer {
         this.releaseAfterPrepare = release;
     }
 
+    /** Set at start: bounds the work's lock waits (see {@link #boundLockWait}). */
+    private volatile Dialect dialect;
+    /** The builder's lockWait in ms, or -1 for none (then only the coordinator's time left bounds it). */
+    private final long lockWaitMillis;
+    /** MySQL/MariaDB connections whose session holds a bound from an earlier branch (it outlives the branch). */
+    private final Set<XAConnection> bounded = Collections.synchronizedSet(Collections.newSetFromMap(
+            new WeakHashMap<>()));
+
+    void dialect(Dialect d) {
+        this.dialect = d;
+    }
+
+    /**
+     * Bounds how long the work in the branch just started on {@code c} may wait for a row lock: by the time the
+     * coordinator still waits for this prepare ({@code timeLeftMillis}, -1 when it did not say) and by the
+     * builder's lockWait, whichever is shorter. Without a bound, a prepare blocked behind a branch that was
+     * prepared before a crash (its locks stay until recovery settles it) held its connection until the database's
+     * own timeout, long after the coordinator had counted the vote as ABORT; enough of them took every connection
+     * of the participant, and phase two of other transactions, which needs one, stalled.
+     */
+    void boundLockWait(XAConnection xc, Connection c, long timeLeftMillis) throws SQLException {
+        Dialect d = dialect;
+        if (d == null) {
+            return;
+        }
+        long bound = lockWaitMillis;
+        if (timeLeftMillis >= 0) {
+            bound = bound < 0 ? timeLeftMillis : Math.min(bound, timeLeftMillis);
+        }
+        if (bound >= 0) {
+            d.boundLockWait(c, bound);
+            if (!d.preparedBranchOutlivesSession()) {
+                bounded.add(xc);
+            }
+        } else if (bounded.remove(xc)) {
+            d.unboundLockWait(c);
+        }
+    }
+
     /** @param work null when the participant only joins transactions: a one-shot prepare then votes ABORT */
     Preparer(String participant, Work work, XaConnections connections, OutcomeRecords records,
-             PreparedBranches prepared, ActiveBranches active, Audit audit, FaultHook fault) {
+             PreparedBranches prepared, ActiveBranches active, Audit audit, FaultHook fault, Duration lockWait) {
+        this.lockWaitMillis = lockWait == null ? -1 : lockWait.toMillis();
         this.participant = participant;
         this.work = work;
         this.connections = connections;
@@ -56,8 +100,10 @@ final class Preparer {
      *               was done by {@link Participant#join} calls in a branch that is still active, and is never run
      *               here. A branch that is active is prepared whatever the flag says (running the work in a second
      *               branch of the same Xid could only fail).
+     * @param timeLeftMillis how long the coordinator still waits for this answer (header {@code Dtc-Timeout-Ms}),
+     *               or -1 when it did not say: the work's lock waits end by then
      */
-    Answer prepare(String transactionId, JsonNode payload, boolean joined) {
+    Answer prepare(String transactionId, JsonNode payload, boolean joined, long timeLeftMillis) {
         audit.step(transactionId, joined ? "prepare received (joined transaction)" : "prepare received");
         Answer answer;
         try {
@@ -77,7 +123,7 @@ final class Preparer {
                 answer = recordedVote(transactionId, "participant " + participant + " only takes part in"
                         + " transactions it joins (it has no Work for a prepare without \"joined\": true)");
             } else if (answer == null) {
-                answer = performAndPrepare(transactionId, payload);
+                answer = performAndPrepare(transactionId, payload, timeLeftMillis);
             }
         } catch (SQLException | XAException e) {
             // nothing is prepared (performAndPrepare rolled back what it started); ABORT is always a safe vote
@@ -130,7 +176,8 @@ final class Preparer {
         }
     }
 
-    private Answer performAndPrepare(String transactionId, JsonNode payload) throws SQLException, XAException {
+    private Answer performAndPrepare(String transactionId, JsonNode payload, long timeLeftMillis)
+            throws SQLException, XAException {
         BranchXid xid = BranchXid.of(transactionId, participant);
         XAConnection xc = connections.borrow();
         XAResource xa;
@@ -151,6 +198,7 @@ final class Preparer {
             String refusal = null;
             boolean changed = false;
             try {
+                boundLockWait(xc, c, timeLeftMillis);
                 changed = work.perform(transactionId, payload, c);
             } catch (Refusal r) {
                 refusal = r.reason();

@@ -64,6 +64,12 @@ final class ParticipantCalls implements AutoCloseable {
         return phaseTwoTimeout;
     }
 
+    /**
+     * Tells the participant how long this call waits for its answer: a participant's prepare can stop waiting for
+     * row locks by then (past it the vote counts as no answer anyway).
+     */
+    static final String TIMEOUT_HEADER = "Dtc-Timeout-Ms";
+
     Reply post(ParticipantAddress p, String op, byte[] json, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             return new Reply(0, null, "no time left before the transaction timeout");
@@ -72,7 +78,8 @@ final class ParticipantCalls implements AutoCloseable {
             ContentResponse r = client.newRequest(p.operation(op))
                     .method(HttpMethod.POST)
                     .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
-                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization))
+                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)
+                            .put(TIMEOUT_HEADER, Long.toString(Math.max(1, timeout.toMillis()))))
                     .body(new BytesRequestContent("application/json", json))
                     .send();
             return new Reply(r.getStatus(), r.getContent(), null);

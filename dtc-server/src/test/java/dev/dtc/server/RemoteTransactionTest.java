@@ -77,6 +77,8 @@ class RemoteTransactionTest {
         for (TestParticipant p : List.of(orders, inventory, payments)) {
             assertThat(p.ops(id)).containsExactly("prepare", "commit");
             assertThat(p.calls()).allSatisfy(c -> assertThat(c.authorization()).isEqualTo("Bearer s3cret"));
+            // how long the coordinator waits for the answer: at most the transaction's 5 s for the prepare
+            assertThat(Long.parseLong(p.calls("prepare").get(0).timeoutMs())).isBetween(1L, 5_000L);
             assertThat(participant(a.body(), p.name).get("vote").asText()).isEqualTo("COMMIT");
             assertThat(participant(a.body(), p.name).get("acknowledged").asBoolean()).isTrue();
         }
