@@ -1,0 +1,76 @@
+package dev.dtc.campaign.random;
+
+import dev.dtc.participant.Participant;
+import dev.dtc.participant.ParticipantHandler;
+import dev.dtc.xa.XaDataSources;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.XADataSource;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A participant service of the randomized HTTP face, in a JVM of its own (a copy of the crash matrix's, on a table
+ * of its own): the participant kit on one database, whose work inserts one row per transaction into
+ * {@code random_rows}, keyed by the coordinator's transaction id, with the client's key (the payload, a JSON string)
+ * beside it, so that a transaction whose client got no answer can still be found. Served under {@code /tx}.
+ *
+ * <p>Arguments: participant name, port, postgres|mysql, JDBC URL, user, password, coordinator URL. Prints
+ * {@code participant listening on URL} when ready. The bearer token comes from {@code DTC_TOKEN}.
+ *
+ * <p>To see the part's check fail on purpose: {@code -Ddtc.campaign.random.break=skip-insert} makes this participant
+ * vote COMMIT on every fifth transaction without inserting its row (the campaign passes it to participant B only
+ * when the campaign JVM itself runs with that property).
+ */
+public final class RandomParticipantMain {
+
+    static final String TABLE_DDL = "CREATE TABLE IF NOT EXISTS random_rows (tx VARCHAR(64) PRIMARY KEY,"
+            + " k VARCHAR(100) NOT NULL)";
+
+    private RandomParticipantMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        int port = Integer.parseInt(args[1]);
+        boolean postgres = args[2].equals("postgres");
+        String url = args[3];
+        try (Connection c = DriverManager.getConnection(url, args[4], args[5]); Statement s = c.createStatement()) {
+            s.execute(TABLE_DDL);
+        }
+        boolean skipSome = "skip-insert".equals(System.getProperty("dtc.campaign.random.break"));
+        AtomicLong calls = new AtomicLong();
+        XADataSource xa = postgres ? XaDataSources.postgres(url, args[4], args[5])
+                : XaDataSources.mysql(url, args[4], args[5]);
+        Participant participant = Participant.builder().name(name).xaDataSource(xa)
+                .work((txId, payload, c) -> {
+                    if (skipSome && calls.incrementAndGet() % 5 == 0) {
+                        return true; // sabotage: says it did its work, did nothing
+                    }
+                    try (PreparedStatement p = c.prepareStatement("INSERT INTO random_rows (tx, k) VALUES (?, ?)")) {
+                        p.setString(1, txId);
+                        p.setString(2, payload.asText());
+                        p.executeUpdate();
+                    }
+                    return true;
+                })
+                .coordinator(URI.create(args[6])).token(System.getenv("DTC_TOKEN"))
+                .recoveryInterval(Duration.ofSeconds(1)).maxConnections(10)
+                .build().start();
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        jetty.setHandler(new ParticipantHandler(participant, "/tx"));
+        jetty.start();
+        System.out.println("participant listening on http://127.0.0.1:" + port + "/tx");
+        System.out.flush();
+        jetty.join();
+    }
+}
