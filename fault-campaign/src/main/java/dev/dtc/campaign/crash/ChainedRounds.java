@@ -51,6 +51,9 @@ final class ChainedRounds {
                 "halt-before-decision", false),
         COORDINATOR_AFTER_DECISION("coordinator: after the decision force, before any commit", Who.COORDINATOR,
                 "halt-after-decision", true),
+        // dtc-server's --test-fault halt-between-commits, once it has it, is one more line here:
+        // COORDINATOR_BETWEEN_COMMITS("coordinator: between the commits of the two branches", Who.COORDINATOR,
+        //         "halt-between-commits", true),
         PARTICIPANT_AFTER_PREPARE("participant: after its prepare, before answering", Who.PARTICIPANT,
                 "halt-after-prepare", false),
         PARTICIPANT_AFTER_COMMIT("participant: after its commit, before answering", Who.PARTICIPANT,
@@ -120,6 +123,17 @@ final class ChainedRounds {
         return tallies;
     }
 
+    /** Kills (kill -9) the service of that name, if it runs, and starts it again with the fault (or none). */
+    private void restart(String name, String fault) throws Exception {
+        if (name.equals("chain_a")) {
+            a.kill();
+            a = service(name, portA, fault);
+        } else {
+            b.kill();
+            b = service(name, portB, fault);
+        }
+    }
+
     private ChildProcess service(String name, int port, String fault) throws Exception {
         DatabaseServer server = name.equals("chain_a") ? rig.pg : rig.my;
         List<String> jvm = fault == null ? List.of() : List.of("-Ddtc.participant.fault=" + fault);
@@ -136,8 +150,8 @@ final class ChainedRounds {
             rig.coordinator.kill();
             rig.startCoordinator(point.fault);
         } else if (point.who == Who.PARTICIPANT) {
-            a.kill();
-            a = service("chain_a", portA, point.fault);
+            // the MariaDB service halts in even rounds, the PostgreSQL one in odd rounds
+            restart(i % 2 == 0 ? "chain_b" : "chain_a", point.fault);
         }
         // the client: begin, call both services (they join), then commit, unless the point says otherwise
         long timeoutMs = point.who == Who.CLIENT_GONE ? 4000 : 60000;
@@ -152,13 +166,7 @@ final class ChainedRounds {
             case KILL_PARTICIPANT -> {
                 // kill -9 the PostgreSQL one in even rounds, the MariaDB one in odd rounds; start it again, then
                 // commit: the new process holds no branch and must vote ABORT
-                if (i % 2 == 0) {
-                    a.kill();
-                    a = service("chain_a", portA, null);
-                } else {
-                    b.kill();
-                    b = service("chain_b", portB, null);
-                }
+                restart(i % 2 == 0 ? "chain_a" : "chain_b", null);
                 told = commit(id);
             }
             case CLIENT_GONE -> told = "(nothing: the client never asked)";
@@ -171,12 +179,12 @@ final class ChainedRounds {
             rig.coordinator.kill();
             rig.startCoordinator(null);
         } else if (point.who == Who.PARTICIPANT) {
-            if (!a.awaitExit(60)) {
-                problems.add(tag + ": the participant did not halt at its fault point (the kit's hook, joined"
-                        + " branch)");
+            String name = i % 2 == 0 ? "chain_b" : "chain_a";
+            if (!(name.equals("chain_a") ? a : b).awaitExit(60)) {
+                problems.add(tag + ": participant " + name + " did not halt at its fault point (the kit's hook,"
+                        + " in a joined branch)");
             }
-            a.kill();
-            a = service("chain_a", portA, null);
+            restart(name, null);
         }
         // recovery (or the open transaction's timeout): wait until nothing is open, prepared or listed
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
