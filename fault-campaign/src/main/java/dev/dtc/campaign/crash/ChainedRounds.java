@@ -40,7 +40,7 @@ final class ChainedRounds {
     private static final String DB_B = "campaign_chain_b";
 
     /** What a point does to whom. */
-    enum Who { COORDINATOR, PARTICIPANT, KILL_PARTICIPANT, CLIENT_GONE }
+    enum Who { COORDINATOR, PARTICIPANT, KILL_PARTICIPANT, KILL_COORDINATOR, CLIENT_GONE }
 
     /**
      * A fault point of the chained face, and whether the transaction must end committed. A coordinator point is
@@ -60,6 +60,8 @@ final class ChainedRounds {
                 "halt-after-commit", true),
         PARTICIPANT_KILLED_AFTER_JOIN("participant: killed (kill -9) after it joined, before the commit",
                 Who.KILL_PARTICIPANT, null, false),
+        COORDINATOR_KILLED_WHILE_OPEN("coordinator: killed (kill -9) after the joins, before the commit",
+                Who.KILL_COORDINATOR, null, false),
         CLIENT_GONE("client: gone after the joins, never commits (the open transaction times out)",
                 Who.CLIENT_GONE, null, false);
 
@@ -167,6 +169,13 @@ final class ChainedRounds {
                 // kill -9 the PostgreSQL one in even rounds, the MariaDB one in odd rounds; start it again, then
                 // commit: the new process holds no branch and must vote ABORT
                 restart(i % 2 == 0 ? "chain_a" : "chain_b", null);
+                told = commit(id);
+            }
+            case KILL_COORDINATOR -> {
+                // an open transaction is not logged: the restarted coordinator has forgotten it (404, presumed
+                // rolled back), refuses the commit, and the services' recovery rolls their open branches back
+                rig.coordinator.kill();
+                rig.startCoordinator(null);
                 told = commit(id);
             }
             case CLIENT_GONE -> told = "(nothing: the client never asked)";
