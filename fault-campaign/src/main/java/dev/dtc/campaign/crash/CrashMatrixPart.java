@@ -57,7 +57,7 @@ public final class CrashMatrixPart implements Part {
 
     @Override
     public String description() {
-        return "coordinator and participants halted at each protocol point (HTTP face, one-shot), restarted, and"
+        return "coordinator and participants halted at each protocol point (HTTP face, one-shot and chained), restarted, and"
                 + " checked: all or nothing in PostgreSQL and MariaDB, nothing left prepared or in doubt";
     }
 
@@ -104,6 +104,7 @@ public final class CrashMatrixPart implements Part {
                 }
                 tallies.add(new Tally(name(), point.label, "http one-shot", rounds, problems.size(), inDoubt, problems));
             }
+            tallies.addAll(new ChainedRounds(rig, name(), log).run(rounds));
         } finally {
             rig.close();
         }
