@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code during-roll}, {@code during-cleanup}: transactions {@code key-0}, {@code key-1}, ... on two threads
  *       until the process halts at the point, which the engine's own switch ({@code -Ddtc.test.fault}, given by the
  *       parent) names: a roll of the decision log, with the transactions in flight carried across it;</li>
- *   <li>{@code none}: no halt (the restart that recovers); after the recovery pass, transactions {@code key-settle-N}
+ *   <li>{@code none}: no halt (the restart that recovers); after the recovery pass, transactions {@code key-sXXXX-N}
  *       until the decision log has rolled once, so the log can be checked for its resting size after the exit. With
  *       {@code -Ddtc.test.fault=halt-during-recovery} the recovery pass itself halts half-way.</li>
  * </ul>
@@ -66,8 +66,9 @@ public final class JtaMain {
                 // settling traffic: one roll of the log after everything is finished, so the segment that stays
                 // holds no carried record of the halted run
                 String first = newestSegment(logDir);
+                String settle = key + "-s" + Long.toString(System.nanoTime() % 1_000_000, 36) + "-";
                 for (int i = 0; i < 60 && first.equals(newestSegment(logDir)); i++) {
-                    commitOne(dtc, pg, my, key + "-settle-" + i);
+                    commitOne(dtc, pg, my, settle + i);
                 }
                 System.out.println("RECOVERED pending=" + pending);
                 System.out.flush();
