@@ -13,7 +13,7 @@ import java.util.Locale;
  *   <li>{@code halt-during-recovery}: a recovery pass committed one branch of a decided transaction and is about to
  *       commit the next one.</li>
  * </ul>
- * The property is read once, when this class is first used. At the point the process halts
+ * The property is read once, when the engine first asks. At the point the process halts
  * ({@code Runtime.halt}: no shutdown hooks, no flushing, as a power cut or {@code kill -9} would leave it) after a
  * line on stderr. Never set it in production: the process dies at the first occasion.
  */
@@ -26,16 +26,22 @@ public enum TestFault {
     /** The system property that names the point. */
     public static final String PROPERTY = "dtc.test.fault";
 
-    private static final TestFault ACTIVE = parse(System.getProperty(PROPERTY));
+    /**
+     * Read when first asked, not when the constants are first named: a launcher (dtc-server's {@code --test-fault})
+     * may name a constant and then set the property before the engine starts.
+     */
+    private static final class Active {
+        static final TestFault VALUE = parse(System.getProperty(PROPERTY));
+    }
 
     /** The point named by {@code dtc.test.fault}, read once. */
     public static TestFault active() {
-        return ACTIVE;
+        return Active.VALUE;
     }
 
     /** True if this point is the one switched on. */
     public boolean on() {
-        return this != NONE && ACTIVE == this;
+        return this != NONE && Active.VALUE == this;
     }
 
     static TestFault parse(String s) {

@@ -121,6 +121,9 @@ public final class JtaMain {
         System.out.flush();
         UserTransaction ut = dtc.userTransaction();
         ut.begin();
+        // the engine's transaction id (DtcTransaction[id]): the log check knows the settling transactions by it
+        System.out.println("TX " + key + " " + dtc.transactionManager().getTransaction());
+        System.out.flush();
         try {
             try (Connection a = pg.getConnection(); Connection b = my.getConnection()) {
                 for (Connection c : new Connection[] {a, b}) {

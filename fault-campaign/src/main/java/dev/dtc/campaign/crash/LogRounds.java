@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 final class LogRounds {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TX = Pattern.compile("transaction (campaign-crash~[A-Za-z0-9.~_-]+)");
-    private static final Pattern CARRIED = Pattern.compile("; (\\d+) carried, ");
+    private static final Pattern SETTLE_TX = Pattern.compile("TX \\S+-s[0-9a-z]+-\\d+ DtcTransaction\\[([^\\]]+)\\]");
+    private static final Pattern CARRIED_RECORD = Pattern.compile("@\\d+ \\w+ \\(carried\\) (\\S+) payload");
 
     private LogRounds() {
     }
@@ -45,13 +46,13 @@ final class LogRounds {
     /**
      * What is wrong with a decision log that should be at rest (its process stopped, everything finished, and the
      * log rolled once since): empty if it holds one segment, opens without refusing, nothing pending, and its
-     * segment carries at most {@code maxCarried} records (those in flight at the last roll, i.e. of the settling
-     * traffic, never of a finished transaction from before).
+     * segment carries only records of the {@code settling} transactions (those in flight at the last roll, never
+     * one of a transaction finished before the settling traffic began).
      */
-    static List<String> notAtRest(Path logDir, int maxCarried) throws IOException {
+    static List<String> notAtRest(Path logDir, Set<String> settling) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            LogInspector.print(logDir, out, false);
+            LogInspector.print(logDir, out, true);
         }
         String report = buf.toString(StandardCharsets.UTF_8);
         List<String> problems = new ArrayList<>();
@@ -67,14 +68,12 @@ final class LogRounds {
         if (report.contains("will be cleared") || report.contains("will be dropped") || report.contains("BAD FRAME")) {
             problems.add("the log is not clean after a clean stop");
         }
-        Matcher m = CARRIED.matcher(report);
-        long carried = 0;
-        while (m.find()) {
-            carried += Long.parseLong(m.group(1));
-        }
-        if (carried > maxCarried) {
-            problems.add(carried + " carried records after a roll with nothing pending before it (at most "
-                    + maxCarried + " expected)");
+        Matcher r = CARRIED_RECORD.matcher(report);
+        while (r.find()) {
+            if (!settling.contains(r.group(1))) {
+                problems.add("a carried record of " + r.group(1) + ", which was finished before the settling"
+                        + " traffic and its roll");
+            }
         }
         if (!problems.isEmpty()) {
             problems.add("inspector: " + report.replace('\n', '|'));
@@ -94,9 +93,13 @@ final class LogRounds {
         Path logDir = rig.work.resolve("coordinator").resolve("log");
         String first = newestSegment(logDir);
         int sent = 0;
+        Set<String> settling = new LinkedHashSet<>();
         while (sent < 60 && first.equals(newestSegment(logDir))) {
             String[] r = post(rig);
             sent++;
+            if (r[0] != null) {
+                settling.add(r[0]);
+            }
             if (!"COMMITTED".equals(r[1])) {
                 problems.add(where + ": settling transaction " + r[0] + " was told " + r[1]);
                 break;
@@ -106,7 +109,7 @@ final class LogRounds {
         // the POST is answered before the END is written: let it be written before the stop
         awaitNothingListed(rig);
         rig.coordinator.stop();
-        List<String> wrong = notAtRest(logDir, 1);
+        List<String> wrong = notAtRest(logDir, settling);
         if (!rolled) {
             problems.add(where + ": the coordinator's log did not roll after " + sent + " settling transactions");
         }
@@ -320,7 +323,9 @@ final class LogRounds {
         Path logDir = rig.work.resolve("jta-log");
         List<String> args = new ArrayList<>(List.of("none", logDir.toString(), key));
         args.addAll(List.of(dbArgs(rig)));
-        ChildProcess recover = new ChildProcess("jta-recover", rig.work.resolve("jta.log"));
+        Path childLog = rig.work.resolve("jta-recover.log");
+        long from = size(childLog);
+        ChildProcess recover = new ChildProcess("jta-recover", childLog);
         recover.start(List.of(), CrashMatrixPart.TOKEN, "RECOVERED", JtaMain.class.getName(),
                 args.toArray(String[]::new));
         List<String> problems = new ArrayList<>();
@@ -329,7 +334,13 @@ final class LogRounds {
             problems.add(where + ": the recovering child did not exit");
             return problems;
         }
-        for (String w : notAtRest(logDir, 1)) {
+        // the settling transactions, by the engine's id: the TX lines of this run whose key is a settling one
+        Set<String> settling = new LinkedHashSet<>();
+        Matcher m = SETTLE_TX.matcher(since(childLog, from));
+        while (m.find()) {
+            settling.add(m.group(1));
+        }
+        for (String w : notAtRest(logDir, settling)) {
             problems.add(where + ": JTA log: " + w);
         }
         log.println("crash: " + where + ": JTA log " + (problems.isEmpty() ? "at rest" : "NOT at rest"));
