@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 
+import dev.dtc.internal.fault.TestFault;
+
 /**
  * The segment being appended to: a preallocated, zero-filled file whose frames are written over
  * the zeros, so a force normally has no file size to write (see {@link SpareSegment}).
@@ -76,6 +78,16 @@ final class ActiveSegment implements Closeable {
      */
     static ActiveSegment create(SegmentFile file, byte[] start, int carriedEnd, int length, long capacity)
             throws IOException {
+        return create(file, start, carriedEnd, length, capacity, false);
+    }
+
+    /**
+     * As {@link #create(SegmentFile, byte[], int, int, long)}; {@code haltPartway} is the FOR TESTS ONLY crash
+     * point {@code -Ddtc.test.fault=halt-during-roll} ({@link TestFault}): the file exists and half of its
+     * header and carried records is written, nothing forced, when the process halts.
+     */
+    static ActiveSegment create(SegmentFile file, byte[] start, int carriedEnd, int length, long capacity,
+                                boolean haltPartway) throws IOException {
         RandomAccessFile raf = new RandomAccessFile(file.path().toFile(), "rw");
         try {
             long prepared = raf.length();
@@ -83,6 +95,11 @@ final class ActiveSegment implements Closeable {
                 SpareSegment.writeZeros(raf, Math.max(prepared, length), capacity);
             }
             raf.seek(0);
+            if (haltPartway) {
+                raf.write(start, 0, Math.max(1, carriedEnd / 2));
+                TestFault.HALT_DURING_ROLL.halt("during a roll of the decision log: " + file.path().getFileName()
+                        + " holds " + Math.max(1, carriedEnd / 2) + " of its " + length + " first bytes, not forced");
+            }
             if (carriedEnd > LogFormat.HEADER_BYTES) {
                 raf.write(start, 0, carriedEnd);
                 raf.getFD().sync();

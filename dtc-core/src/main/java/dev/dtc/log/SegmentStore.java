@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.zip.CRC32C;
 
+import dev.dtc.internal.fault.TestFault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ final class SegmentStore implements Closeable {
                 Files.delete(scan.interruptedRoll().path());
             }
             if (scan.active() == null) {
-                store.active = store.createSegment(scan.nextNumber());
+                store.active = store.createSegment(scan.nextNumber(), false);
             } else {
                 boolean zeroFilled = LogFormat.zeroFilled(scan.activeVersion());
                 if (scan.tornTail()) {
@@ -142,7 +143,7 @@ final class SegmentStore implements Closeable {
             old.sync();
             forces++;
         }
-        active = createSegment(old.file().number() + 1);
+        active = createSegment(old.file().number() + 1, true);
         rolls++;
         superseded.add(old.file());
         try {
@@ -150,10 +151,16 @@ final class SegmentStore implements Closeable {
         } catch (IOException e) {
             LOG.warn("Decision log {}: closing {} failed; it is superseded anyway", directory, old.file().path(), e);
         }
+        if (TestFault.HALT_DURING_CLEANUP.on()) {
+            TestFault.HALT_DURING_CLEANUP.halt("during the clean-up after a roll of the decision log: "
+                    + active.file().path().getFileName() + " is durable, " + superseded.size()
+                    + " superseded segment(s) not deleted yet");
+        }
         deleteSuperseded();
     }
 
-    private ActiveSegment createSegment(long number) throws IOException {
+    /** @param rolling a roll (not the first segment of a new log): where the test fault {@code halt-during-roll} may hit */
+    private ActiveSegment createSegment(long number, boolean rolling) throws IOException {
         SegmentFile file = SegmentFile.in(directory, number);
         long size = LogFormat.HEADER_BYTES + pending.frameBytes() + LogFormat.CHECKPOINT_FRAME_BYTES;
         if (size > Integer.MAX_VALUE - 16) {
@@ -170,7 +177,7 @@ final class SegmentStore implements Closeable {
             Files.createFile(file.path());
         }
         ActiveSegment segment = ActiveSegment.create(file, start.array(), carriedEnd, start.position(),
-                capacity(pending.frameBytes()));
+                capacity(pending.frameBytes()), rolling && TestFault.HALT_DURING_ROLL.on());
         forces += carriedEnd > LogFormat.HEADER_BYTES ? 2 : 1;
         bytesWritten += start.position();
         try {

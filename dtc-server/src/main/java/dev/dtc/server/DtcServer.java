@@ -93,7 +93,7 @@ public final class DtcServer implements AutoCloseable {
         ParticipantCalls calls = new ParticipantCalls(config.token(), config.phaseTwoTimeout());
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
                         config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING),
-                DecisionLog.opener(config.dataDir().resolve("log"), LogConfig.defaults()));
+                DecisionLog.opener(config.dataDir().resolve("log"), new LogConfig(config.logSegmentBytes())));
         history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
         RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
         ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),

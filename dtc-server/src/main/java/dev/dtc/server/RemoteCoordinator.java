@@ -464,6 +464,44 @@ final class RemoteCoordinator implements AuditListener {
                     fault.halt(e.txId());
                 }
             }
+            case HALT_BETWEEN_COMMITS -> betweenCommits(e);
+            default -> { }
+        }
+    }
+
+    /** Per transaction: the first branch whose commit was sent, and a latch opened when that commit is done. */
+    private final Map<String, FirstCommit> firstCommits = new ConcurrentHashMap<>();
+
+    private record FirstCommit(String branch, java.util.concurrent.CountDownLatch done) {
+    }
+
+    /**
+     * {@code --test-fault halt-between-commits}: the first COMMIT_SENT of a transaction is let through; at the second,
+     * wait until the first branch's commit is done (COMMITTED, or left to retries), then halt, so that one participant
+     * has committed and the next one's commit is never sent. Phase 2 is the engine's for one-shot and open
+     * transactions alike, so both halt here.
+     */
+    private void betweenCommits(AuditEvent e) {
+        switch (e.type()) {
+            case COMMIT_SENT -> {
+                FirstCommit mine = new FirstCommit(e.branch(), new java.util.concurrent.CountDownLatch(1));
+                FirstCommit first = firstCommits.putIfAbsent(e.txId(), mine);
+                if (first != null && !first.branch().equals(e.branch())) {
+                    try {
+                        first.done().await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    fault.halt(e.txId());
+                }
+            }
+            case COMMITTED, RETRY, HANDED_TO_RECOVERY, HEURISTIC -> {
+                FirstCommit first = firstCommits.get(e.txId());
+                if (first != null && first.branch().equals(e.branch())) {
+                    first.done().countDown();
+                }
+            }
+            case TX_COMMITTED, TX_ROLLED_BACK, END -> firstCommits.remove(e.txId());
             default -> { }
         }
     }

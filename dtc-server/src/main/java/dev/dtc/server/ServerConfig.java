@@ -10,8 +10,17 @@ import java.time.Duration;
  * @param port             0 for a free port
  * @param phaseTwoTimeout  how long one commit or rollback call may take before it is retried
  * @param fault            a deliberate crash point, for tests and demonstrations only
+ * @param logSegmentBytes  the decision log's segment size (the default, unless a test wants many rolls)
  */
 record ServerConfig(String bind, int port, Path dataDir, String nodeName, String token, int maxParticipants,
                     int maxBodyBytes, Duration retention, Duration recoveryInterval, Duration phaseTwoTimeout,
-                    Faults fault) {
+                    Faults fault, long logSegmentBytes) {
+
+    /** With the decision log's default segment size. */
+    ServerConfig(String bind, int port, Path dataDir, String nodeName, String token, int maxParticipants,
+                 int maxBodyBytes, Duration retention, Duration recoveryInterval, Duration phaseTwoTimeout,
+                 Faults fault) {
+        this(bind, port, dataDir, nodeName, token, maxParticipants, maxBodyBytes, retention, recoveryInterval,
+                phaseTwoTimeout, fault, dev.dtc.log.LogConfig.DEFAULT_SEGMENT_BYTES);
+    }
 }

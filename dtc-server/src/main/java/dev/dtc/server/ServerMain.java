@@ -55,8 +55,12 @@ public final class ServerMain implements Callable<Integer> {
     String phaseTwoTimeout = "10s";
 
     @Option(names = "--test-fault", hidden = true, description = "FOR TESTS ONLY: halt the process at a protocol"
-            + " point: halt-before-decision or halt-after-decision")
+            + " point: " + Faults.VALID)
     String testFault;
+
+    @Option(names = "--log-segment-bytes", hidden = true, description = "size of a decision log segment, 1024 to"
+            + " 1073741824 (default: 16 MiB); small ones make the log roll often, for tests of the roll-over")
+    long logSegmentBytes = dev.dtc.log.LogConfig.DEFAULT_SEGMENT_BYTES;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -75,6 +79,7 @@ public final class ServerMain implements Callable<Integer> {
             System.err.println("dtc-server: " + e.getMessage());
             return 2;
         }
+        config.fault().arm();
         DtcServer server;
         try {
             server = DtcServer.start(config);
@@ -107,10 +112,15 @@ public final class ServerMain implements Callable<Integer> {
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("--max-body-bytes must be at least 1024, was " + maxBodyBytes);
         }
+        if (logSegmentBytes < dev.dtc.log.LogConfig.MIN_SEGMENT_BYTES
+                || logSegmentBytes > dev.dtc.log.LogConfig.MAX_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("--log-segment-bytes must be " + dev.dtc.log.LogConfig.MIN_SEGMENT_BYTES
+                    + " to " + dev.dtc.log.LogConfig.MAX_SEGMENT_BYTES + ", was " + logSegmentBytes);
+        }
         Faults fault = Faults.parse(testFault);
         return new ServerConfig(bind, port, dataDir.toAbsolutePath(), nodeName, token(), maxParticipants,
                 maxBodyBytes, duration("--retention", retention), duration("--recovery-interval", recoveryInterval),
-                duration("--phase2-timeout", phaseTwoTimeout), fault);
+                duration("--phase2-timeout", phaseTwoTimeout), fault, logSegmentBytes);
     }
 
     private String token() throws IOException {

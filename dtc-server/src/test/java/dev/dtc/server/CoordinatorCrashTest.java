@@ -76,6 +76,57 @@ class CoordinatorCrashTest {
     }
 
     @Test
+    void haltedBetweenCommitsOfAOneShotTransactionTheRestartCommitsTheRest() throws Exception {
+        String body = threeParticipants();
+        try (ServerProcess first = ServerProcess.start(dir, "crash-d", "tok", "--test-fault", "halt-between-commits")) {
+            assertThatThrownBy(() -> new Api(first.url, "tok").post(body)).isInstanceOf(IOException.class);
+            assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.log()).contains("halt-between-commits: halting at transaction");
+        }
+        String id = orders.calls("prepare").get(0).transactionId();
+        assertOneCommittedThenRestartCommitsAll(id, "crash-d");
+    }
+
+    @Test
+    void haltedBetweenCommitsOfAnOpenTransactionTheRestartCommitsTheRest() throws Exception {
+        orders = new TestParticipant("orders");
+        inventory = new TestParticipant("inventory");
+        payments = new TestParticipant("payments");
+        String id;
+        try (ServerProcess first = ServerProcess.start(dir, "crash-e", "tok", "--test-fault", "halt-between-commits")) {
+            Api api = new Api(first.url, "tok");
+            Api.Answer begun = api.post("{\"open\": true, \"timeoutMs\": 30000}");
+            assertThat(begun.status()).isEqualTo(201);
+            id = begun.body().get("id").asText();
+            for (TestParticipant p : List.of(orders, inventory, payments)) {
+                assertThat(api.postTo("/v1/transactions/" + id + "/participants", "{\"name\": \"" + p.name
+                        + "\", \"url\": \"" + p.url() + "\"}").status()).isEqualTo(201);
+            }
+            assertThatThrownBy(() -> api.postTo("/v1/transactions/" + id + "/commit", ""))
+                    .isInstanceOf(IOException.class);
+            assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.log()).contains("halt-between-commits: halting at transaction " + id);
+        }
+        assertOneCommittedThenRestartCommitsAll(id, "crash-e");
+    }
+
+    /** Exactly one participant was told to commit before the halt; the restart commits the others. */
+    private void assertOneCommittedThenRestartCommitsAll(String id, String node) throws Exception {
+        List<TestParticipant> all = List.of(orders, inventory, payments);
+        assertThat(all.stream().filter(p -> p.ops(id).contains("commit")).count()).isEqualTo(1);
+        try (ServerProcess second = ServerProcess.start(dir, node, "tok")) {
+            Api api = new Api(second.url, "tok");
+            await().atMost(Duration.ofSeconds(60)).until(() -> all.stream().allMatch(p -> p.ops(id).contains("commit")));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    "COMPLETE".equals(api.get("/v1/transactions/" + id).body().path("phase2").asText()));
+            assertThat(api.get("/v1/transactions/" + id).body().get("outcome").asText()).isEqualTo("COMMITTED");
+        }
+        for (TestParticipant p : all) {
+            assertThat(p.ops(id)).doesNotContain("rollback");
+        }
+    }
+
+    @Test
     void killedBeforeTheDecisionTheTransactionIsPresumedRolledBack() throws Exception {
         String body = threeParticipants();
         try (ServerProcess first = ServerProcess.start(dir, "crash-b", "tok", "--test-fault", "halt-before-decision")) {

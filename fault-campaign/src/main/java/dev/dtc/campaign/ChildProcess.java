@@ -75,6 +75,18 @@ public final class ChildProcess {
         return process == null || process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
+    /** {@code kill} (SIGTERM): the process's shutdown hooks run (a coordinator closes its log); -9 after 60 s. */
+    public void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            process = null;
+        }
+    }
+
     /** {@code kill -9}. */
     public void kill() throws InterruptedException {
         if (process != null) {

@@ -2,6 +2,7 @@ package dev.dtc.internal.recovery;
 
 import dev.dtc.PendingDecision;
 import dev.dtc.RecoveryReport;
+import dev.dtc.internal.fault.TestFault;
 import dev.dtc.internal.audit.Audit;
 import dev.dtc.audit.EventType;
 import dev.dtc.internal.twopc.Answers.Attempt;
@@ -76,6 +77,19 @@ public final class RecoveryManager {
     /** Transactions phase 2 handed over: followed up by passes with backoff until they end. */
     private final Set<String> followUps = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean followUpScheduled = new AtomicBoolean();
+    /** Branch commits recovery has sent in this process: for the FOR TESTS ONLY point halt-during-recovery. */
+    private final java.util.concurrent.atomic.AtomicInteger recoveryCommits = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * FOR TESTS ONLY ({@code -Ddtc.test.fault=halt-during-recovery}, {@link TestFault}): halts when recovery has
+     * sent one branch commit and is about to send the next, so a restart finds a recovery interrupted half-way.
+     */
+    private void testFaultBeforeCommit(String txId, DtcXid xid) {
+        if (TestFault.HALT_DURING_RECOVERY.on() && recoveryCommits.get() >= 1) {
+            TestFault.HALT_DURING_RECOVERY.halt("in a recovery pass, after " + recoveryCommits.get()
+                    + " branch commit(s), before the commit of " + xid + " of transaction " + txId);
+        }
+    }
     private volatile long followUpDelayMillis = 0;
 
     public RecoveryManager(XidFactory xids, Decisions decisions, Committer committer, Rollbacker rollbacker,
@@ -307,7 +321,9 @@ public final class RecoveryManager {
                 if (b == null || b.finished() || !b.recoveryOwned()) {
                     return; // phase 2 of this process is driving it right now (or it is done)
                 }
+                testFaultBeforeCommit(d.txId(), xid);
                 Result r = committer.commitOne(d, scan.branch(xid), Attempt.RECOVERY_LISTED);
+                recoveryCommits.incrementAndGet();
                 note(r, d.txId(), xid, name, "commit", committed);
                 return;
             }
@@ -340,7 +356,9 @@ public final class RecoveryManager {
                 }
                 for (Decisions.DecidedBranch b : d.unfinished()) {
                     if (b.recoveryOwned() && b.resourceName().equals(name) && !listed.contains(b.xid())) {
+                        testFaultBeforeCommit(d.txId(), b.xid());
                         Result r = committer.commitOne(d, scan.branch(b.xid()), Attempt.RECOVERY_UNLISTED);
+                        recoveryCommits.incrementAndGet();
                         note(r, d.txId(), b.xid(), name, "commit", committed);
                     }
                 }

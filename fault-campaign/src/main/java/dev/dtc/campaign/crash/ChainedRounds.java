@@ -51,9 +51,8 @@ final class ChainedRounds {
                 "halt-before-decision", false),
         COORDINATOR_AFTER_DECISION("coordinator: after the decision force, before any commit", Who.COORDINATOR,
                 "halt-after-decision", true),
-        // dtc-server's --test-fault halt-between-commits, once it has it, is one more line here:
-        // COORDINATOR_BETWEEN_COMMITS("coordinator: between the commits of the two branches", Who.COORDINATOR,
-        //         "halt-between-commits", true),
+        COORDINATOR_BETWEEN_COMMITS("coordinator: between the commits of the two participants", Who.COORDINATOR,
+                "halt-between-commits", true),
         PARTICIPANT_AFTER_PREPARE("participant: after its prepare, before answering", Who.PARTICIPANT,
                 "halt-after-prepare", false),
         PARTICIPANT_AFTER_COMMIT("participant: after its commit, before answering", Who.PARTICIPANT,
@@ -229,6 +228,9 @@ final class ChainedRounds {
         log.println("crash: " + where + (leftovers.isEmpty() ? "" : "; left: " + leftovers));
         if (!leftovers.isEmpty()) {
             problems.add(where + ": still open, prepared or listed after 120 s: " + leftovers);
+        } else {
+            // the coordinator's log is back at rest once everything is finished (one-shot traffic rolls it)
+            LogRounds.settleAndCheckLog(rig, "chained " + point.name(), problems, log);
         }
         return leftovers.size();
     }

@@ -36,6 +36,8 @@ public final class CrashMatrixPart implements Part {
         COORDINATOR_BEFORE_DECISION("coordinator: before the decision is forced", true, "halt-before-decision"),
         COORDINATOR_AFTER_DECISION("coordinator: after the decision force, before any commit", true,
                 "halt-after-decision"),
+        COORDINATOR_BETWEEN_COMMITS("coordinator: between the commits of the two participants", true,
+                "halt-between-commits"),
         PARTICIPANT_AFTER_PREPARE("participant: after its prepare, before answering", false, "halt-after-prepare"),
         PARTICIPANT_AFTER_COMMIT("participant: after its commit, before answering", false, "halt-after-commit");
 
@@ -57,8 +59,9 @@ public final class CrashMatrixPart implements Part {
 
     @Override
     public String description() {
-        return "coordinator and participants halted at each protocol point (HTTP face, one-shot and chained), restarted, and"
-                + " checked: all or nothing in PostgreSQL and MariaDB, nothing left prepared or in doubt";
+        return "coordinator and participants halted at each protocol point, in log roll-over and clean-up, and in"
+                + " recovery itself (JTA face, and HTTP face with one-shot and chained transactions), restarted, and checked: all or nothing in"
+                + " PostgreSQL and MariaDB, nothing left prepared or in doubt, the decision log back at rest";
     }
 
     @Override
@@ -73,6 +76,7 @@ public final class CrashMatrixPart implements Part {
         int portB = freePort();
         String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
         Rig rig = new Rig(work, coordinatorPort, coordinatorUrl, pg, my, portA, portB);
+        rig.logSegmentBytes = SEGMENT_BYTES; // small segments: the log rolls every few transactions
         List<Tally> tallies = new ArrayList<>();
         try {
             rig.startCoordinator(null);
@@ -92,6 +96,20 @@ public final class CrashMatrixPart implements Part {
                 tallies.add(new Tally(name(), "coordinator: " + JTA_LABELS.get(jtaPoint), "jta", rounds,
                         problems.size(), inDoubt, problems));
             }
+            for (String jtaPoint : new String[] {"during-roll", "during-cleanup", "during-recovery"}) {
+                List<String> problems = new ArrayList<>();
+                long inDoubt = 0;
+                for (int i = 0; i < rounds; i++) {
+                    try {
+                        inDoubt += jtaPoint.equals("during-recovery") ? LogRounds.jtaRecoveryRound(rig, i, problems, log)
+                                : LogRounds.jtaRollRound(rig, jtaPoint, i, problems, log);
+                    } catch (Exception e) {
+                        problems.add("jta " + jtaPoint + " round " + i + ": " + e);
+                    }
+                }
+                tallies.add(new Tally(name(), ENGINE_LABELS.get(jtaPoint), "jta", rounds, problems.size(), inDoubt,
+                        problems));
+            }
             for (Point point : Point.values()) {
                 List<String> problems = new ArrayList<>();
                 long inDoubt = 0;
@@ -103,6 +121,20 @@ public final class CrashMatrixPart implements Part {
                     }
                 }
                 tallies.add(new Tally(name(), point.label, "http one-shot", rounds, problems.size(), inDoubt, problems));
+            }
+            for (String enginePoint : new String[] {"during-roll", "during-cleanup", "during-recovery"}) {
+                List<String> problems = new ArrayList<>();
+                long inDoubt = 0;
+                for (int i = 0; i < rounds; i++) {
+                    try {
+                        inDoubt += enginePoint.equals("during-recovery") ? LogRounds.httpRecoveryRound(rig, problems, log)
+                                : LogRounds.httpRollRound(rig, "halt-" + enginePoint, problems, log);
+                    } catch (Exception e) {
+                        problems.add("http " + enginePoint + " round " + i + ": " + e);
+                    }
+                }
+                tallies.add(new Tally(name(), ENGINE_LABELS.get(enginePoint), "http one-shot", rounds,
+                        problems.size(), inDoubt, problems));
             }
             tallies.addAll(new ChainedRounds(rig, name(), log).run(rounds));
         } finally {
@@ -166,6 +198,8 @@ public final class CrashMatrixPart implements Part {
         log.println("crash: " + where + (leftovers.isEmpty() ? "" : "; left: " + leftovers));
         if (!leftovers.isEmpty()) {
             problems.add(where + ": still in doubt after 120 s: " + leftovers);
+        } else {
+            LogRounds.settleAndCheckLog(rig, point.name(), problems, log);
         }
         return leftovers.size();
     }
@@ -174,6 +208,15 @@ public final class CrashMatrixPart implements Part {
             "before-decision", "before the decision is forced (every branch prepared)",
             "after-decision", "after the decision force, before any commit",
             "between-commits", "between the commits of the two branches");
+
+    /** The HTTP coordinator's decision log segments ({@code --log-segment-bytes}): a roll every few transactions. */
+    static final long SEGMENT_BYTES = 2048;
+
+    /** The engine's own points ({@code -Ddtc.test.fault}, dtc-server's {@code --test-fault}), both faces. */
+    private static final java.util.Map<String, String> ENGINE_LABELS = java.util.Map.of(
+            "during-roll", "coordinator: during a log segment roll-over (new segment half written)",
+            "during-cleanup", "coordinator: during the log clean-up (new segment durable, old not deleted)",
+            "during-recovery", "recovery: halted half-way (after the first of two branch commits)");
 
     /** The JTA face: a child JVM commits one transaction and halts at the point; a restart recovers. */
     private long jtaRound(Rig rig, String point, List<String> problems, PrintStream log) throws Exception {
@@ -188,9 +231,7 @@ public final class CrashMatrixPart implements Part {
         run.start(List.of(), TOKEN, "HALT " + point, JtaMain.class.getName(), args.toArray(String[]::new));
         boolean halted = run.awaitExit(60);
         run.kill();
-        args.set(0, "none");
-        new ChildProcess("jta-recover", rig.work.resolve("jta.log")).start(List.of(), TOKEN, "RECOVERED",
-                JtaMain.class.getName(), args.toArray(String[]::new)).awaitExit(60);
+        List<String> logProblems = LogRounds.jtaRecoverAndCheckLog(rig, key, "jta " + point, log);
         long rowsA = rig.rows(rig.pg, "campaign_crash_a", key);
         long rowsB = rig.rows(rig.my, "campaign_crash_b", key);
         List<String> leftovers = rig.preparedJta();
@@ -208,6 +249,7 @@ public final class CrashMatrixPart implements Part {
         if (!leftovers.isEmpty()) {
             problems.add(where + ": left prepared after recovery: " + leftovers);
         }
+        problems.addAll(logProblems);
         log.println("crash: " + where + (leftovers.isEmpty() ? "" : "; left: " + leftovers));
         return leftovers.size();
     }

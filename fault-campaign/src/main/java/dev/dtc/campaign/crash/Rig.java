@@ -39,6 +39,8 @@ final class Rig implements AutoCloseable {
     ChildProcess coordinator;
     ChildProcess a;
     ChildProcess b;
+    /** The coordinator's decision log segment size ({@code --log-segment-bytes}); 0 for its default. */
+    long logSegmentBytes;
     String lastId;
     String lastPayload;
 
@@ -59,6 +61,9 @@ final class Rig implements AutoCloseable {
                 "1s", "--phase2-timeout", "3s"));
         if (fault != null) {
             args.addAll(List.of("--test-fault", fault));
+        }
+        if (logSegmentBytes > 0) {
+            args.addAll(List.of("--log-segment-bytes", Long.toString(logSegmentBytes)));
         }
         coordinator = new ChildProcess("coordinator", work.resolve("coordinator.log")).start(List.of(), TOKEN,
                 "dtc-server listening on", "dev.dtc.server.ServerMain", args.toArray(String[]::new));
