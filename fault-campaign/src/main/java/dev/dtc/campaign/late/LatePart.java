@@ -89,6 +89,7 @@ public final class LatePart implements Part {
             my.createDatabase(d);
         }
         work = Files.createTempDirectory("dtc-campaign-late");
+        cleanUp();
         int rounds = size.pick(1, 3);
         lateSeconds = size.pick(10, 150);
         List<Tally> tallies = new ArrayList<>();
@@ -160,6 +161,9 @@ public final class LatePart implements Part {
         if (!halted) {
             problems.add(where + ": the child did not halt at its point");
         }
+        Matcher h = Pattern.compile("HALT " + point + " (\\S+)").matcher(Files.readString(dir.resolve("first.log")));
+        String txId = h.find() ? h.group(1) : "(unknown)";
+        where += " tx " + txId;
         if (kind.equals("unreachable")) {
             proxy.down();
         }
@@ -174,7 +178,7 @@ public final class LatePart implements Part {
             while (System.nanoTime() < lateEnd) {
                 Thread.sleep(1000);
                 samples++;
-                List<String> myPrepared = preparedMy(JTA_B, LateJtaMain.NODE, false);
+                List<String> myPrepared = preparedMy(JTA_B, txId, false);
                 if (myPrepared.size() != 1) {
                     during.add("MariaDB holds " + myPrepared.size() + " prepared branches of the transaction, not 1,"
                             + " while it is unreachable/unregistered (after " + samples + " s)");
@@ -281,7 +285,7 @@ public final class LatePart implements Part {
         while (System.nanoTime() < lateEnd) {
             Thread.sleep(1000);
             samples++;
-            List<String> prepared = preparedMy(HTTP_B, "late_b", true);
+            List<String> prepared = preparedMy(HTTP_B, id, false);
             if (prepared.size() != 1) {
                 during.add("MariaDB holds " + prepared.size() + " prepared branches of late_b, not 1, while the"
                         + " participant is down (after " + samples + " s)");
@@ -373,6 +377,48 @@ public final class LatePart implements Part {
             }
         }
         return left;
+    }
+
+    /**
+     * Rolls back what an earlier run left prepared in the part's databases (a run stopped half-way, or one with
+     * {@code neverBack}), so that no recovery of this run meets branches of another run's transactions.
+     */
+    private void cleanUp() throws SQLException {
+        for (String database : new String[] {JTA_A, HTTP_A}) {
+            for (String gid : preparedPg(database)) {
+                gid = gid.substring(gid.indexOf(": ") + 2);
+                try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK PREPARED '" + gid.replace("'", "''") + "'");
+                    log.println("late: rolled back " + gid + " left prepared in PostgreSQL by an earlier run");
+                }
+            }
+        }
+        try (Connection c = my.connect(JTA_B); Statement s = c.createStatement()) {
+            List<String> rollbacks = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("XA RECOVER")) {
+                while (rs.next()) {
+                    byte[] data = rs.getBytes("data");
+                    String text = new String(data, StandardCharsets.ISO_8859_1);
+                    if (text.contains(LateJtaMain.NODE) || text.endsWith("late_b")) {
+                        int g = rs.getInt("gtrid_length");
+                        rollbacks.add("XA ROLLBACK X'" + hex(data, 0, g) + "',X'" + hex(data, g, data.length) + "',"
+                                + rs.getLong("formatID"));
+                    }
+                }
+            }
+            for (String r : rollbacks) {
+                s.execute(r);
+                log.println("late: " + r + " (left prepared in MariaDB by an earlier run)");
+            }
+        }
+    }
+
+    private static String hex(byte[] b, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(String.format("%02x", b[i]));
+        }
+        return sb.toString();
     }
 
     /** Our branches in MariaDB's {@code XA RECOVER}, asked directly (not through the proxy). */
