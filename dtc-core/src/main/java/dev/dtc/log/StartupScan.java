@@ -1,6 +1,7 @@
 package dev.dtc.log;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,9 +96,12 @@ final class StartupScan {
             boolean last = i == segments.size() - 1;
             byte[] image = readImage(segment);
 
-            if (image.length < HEADER_BYTES || allZero(image, HEADER_BYTES)) {
-                // The header opens a segment's first write; a missing or all-zero one can only be a
-                // segment whose creation was cut short.
+            if (image.length < HEADER_BYTES || allZero(image, HEADER_BYTES)
+                    || onlyPartOfItsHeader(image, segment.number())) {
+                // The header opens a segment's first write; a missing or all-zero one, or the first bytes of the
+                // header this segment gets followed by nothing but zeros, can only be a segment whose creation
+                // was cut short (the header and what follows it are written in one piece, so a file with part of
+                // its header holds nothing after it).
                 if (!last) {
                     throw new LogCorruptedException(segment.path(), 0, "the segment header is missing (the file holds "
                             + image.length + " bytes) although newer segments follow");
@@ -185,6 +189,34 @@ final class StartupScan {
                     + " bytes long, far beyond any configured segment size");
         }
         return Files.readAllBytes(segment.path());
+    }
+
+    /**
+     * True when the image starts with a proper prefix (at least one byte, not all of it) of the header a segment of
+     * this number is written with, and every byte after that prefix, to the end of the file, is zero: the
+     * signature of a header write cut short on a preallocated segment. Damage does not look like this: it changes
+     * bytes of a header that was written whole, and leaves the header's checksum and what follows in place.
+     */
+    static boolean onlyPartOfItsHeader(byte[] image, long number) {
+        if (image.length < HEADER_BYTES) {
+            return false;
+        }
+        ByteBuffer expected = ByteBuffer.allocate(HEADER_BYTES);
+        LogFormat.putHeader(expected, number, new CRC32C());
+        byte[] header = expected.array();
+        int written = 0;
+        while (written < HEADER_BYTES && image[written] == header[written]) {
+            written++;
+        }
+        if (written == HEADER_BYTES) {
+            return false; // the whole header is there: not this case
+        }
+        for (int i = written; i < image.length; i++) {
+            if (image[i] != 0) {
+                return false;
+            }
+        }
+        return true; // written may be 0 too: an all-zero file, the case above
     }
 
     private static boolean allZero(byte[] image, int length) {

@@ -154,6 +154,36 @@ class PreallocatedSegmentTest {
     }
 
     @Test
+    void aPreallocatedFileWithPartOfItsHeaderAndNothingElseIsAnInterruptedRoll() throws IOException {
+        // The crash came while the header was being written: the file holds the first bytes of its own header and
+        // zeros. (The fault campaign's halt during a roll found start-up refusing this as a damaged header.)
+        segmentWithNineDecisions();
+        byte[] header = SegmentImages.segment(2).bytes();
+        for (int written = 1; written < LogFormat.HEADER_BYTES; written++) {
+            Path second = dir.resolve("dtc-00000002.log");
+            byte[] image = new byte[16 * 1024];
+            System.arraycopy(header, 0, image, 0, written);
+            Files.write(second, image);
+            try (DecisionLog log = DecisionLog.open(dir, LogConfig.defaults())) {
+                assertThat(log.pendingAtOpen()).as("%d header bytes written", written).hasSize(9);
+                assertThat(second).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void aHeaderDamagedOtherwiseIsStillRefused() throws IOException {
+        // Not a prefix of the header this segment would have: damage, not an unfinished write.
+        segmentWithNineDecisions();
+        byte[] header = SegmentImages.segment(2).bytes();
+        byte[] image = new byte[16 * 1024];
+        System.arraycopy(header, 0, image, 0, LogFormat.HEADER_BYTES - 4);
+        image[9] ^= 0x40; // the segment number, inside the written prefix
+        Files.write(dir.resolve("dtc-00000002.log"), image);
+        assertThat(openFails()).isNotNull();
+    }
+
+    @Test
     void aNewSegmentWithItsHeaderAndCarriedRecordsButNoCheckpointBeforeTheZerosIsAnInterruptedRoll() throws IOException {
         segmentWithNineDecisions();
         Path second = dir.resolve("dtc-00000002.log");
