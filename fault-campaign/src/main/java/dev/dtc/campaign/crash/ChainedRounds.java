@@ -3,6 +3,8 @@ package dev.dtc.campaign.crash;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
+import dev.dtc.campaign.CoordinatorCalls;
+import dev.dtc.campaign.PreparedBranches;
 import dev.dtc.campaign.Tally;
 import dev.dtc.testdb.DatabaseServer;
 import java.io.IOException;
@@ -237,11 +239,8 @@ final class ChainedRounds {
 
     /** {@code POST /v1/transactions {"open":true}}: the new transaction's id (from its Location). */
     private String begin(long timeoutMs) throws IOException, InterruptedException {
-        HttpResponse<String> r = rig.http.send(HttpRequest.newBuilder(URI.create(rig.coordinatorUrl
-                        + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"open\":true,\"timeoutMs\":" + timeoutMs + "}",
-                        StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = rig.calls.post("/v1/transactions", "{\"open\":true,\"timeoutMs\":" + timeoutMs + "}",
+                Duration.ofSeconds(60));
         String location = r.headers().firstValue("Location").orElse("");
         if (r.statusCode() != 201 || !location.startsWith("/v1/transactions/")) {
             throw new IllegalStateException("begin answered " + r.statusCode() + " " + r.body());
@@ -269,11 +268,8 @@ final class ChainedRounds {
     /** {@code POST /v1/transactions/{id}/commit}: what the client was told. */
     private String commit(String id) {
         try {
-            HttpResponse<String> r = rig.http.send(HttpRequest.newBuilder(URI.create(rig.coordinatorUrl
-                            + "/v1/transactions/" + id + "/commit")).timeout(Duration.ofSeconds(90))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{}", StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = rig.calls.post("/v1/transactions/" + id + "/commit", "{}",
+                    Duration.ofSeconds(90));
             return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
         } catch (IOException e) {
             return "no answer: " + e.getMessage();
@@ -286,10 +282,7 @@ final class ChainedRounds {
     /** The coordinator's {@code GET /v1/transactions/{id}} (404 for a forgotten one: presumed rolled back). */
     private JsonNode view(String id) throws InterruptedException {
         try {
-            HttpResponse<String> r = rig.http.send(HttpRequest.newBuilder(URI.create(rig.coordinatorUrl
-                            + "/v1/transactions/" + id)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body());
+            return rig.calls.view(id);
         } catch (IOException e) {
             return JSON.createObjectNode().put("outcome", "no answer: " + e.getMessage());
         }
@@ -302,12 +295,10 @@ final class ChainedRounds {
      */
     private List<String> leftovers() throws SQLException, InterruptedException {
         List<String> left = new ArrayList<>();
+        for (String gid : PreparedBranches.postgres(rig.pg, DB_A)) {
+            left.add("prepared in PostgreSQL: " + gid);
+        }
         try (Connection c = rig.pg.connect("postgres"); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts WHERE database = '" + DB_A + "'")) {
-                while (rs.next()) {
-                    left.add("prepared in PostgreSQL: " + rs.getString(1));
-                }
-            }
             try (ResultSet rs = s.executeQuery("SELECT pid, state, query FROM pg_stat_activity WHERE datname = '"
                     + DB_A + "' AND state LIKE 'idle in transaction%'")) {
                 while (rs.next()) {
@@ -316,15 +307,10 @@ final class ChainedRounds {
                 }
             }
         }
+        for (String data : PreparedBranches.mysql(rig.my, DB_B, d -> d.endsWith("chain_b"))) {
+            left.add("prepared in MariaDB: " + data);
+        }
         try (Connection c = rig.my.connect(DB_B); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("XA RECOVER")) {
-                while (rs.next()) {
-                    String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
-                    if (data.endsWith("chain_b")) {
-                        left.add("prepared in MariaDB: " + data);
-                    }
-                }
-            }
             try (ResultSet rs = s.executeQuery("SELECT t.trx_id, t.trx_state, p.id FROM"
                     + " information_schema.innodb_trx t JOIN information_schema.processlist p"
                     + " ON p.id = t.trx_mysql_thread_id WHERE p.db = '" + DB_B + "'")) {
@@ -335,14 +321,12 @@ final class ChainedRounds {
             }
         }
         try {
-            HttpResponse<String> r = rig.http.send(HttpRequest.newBuilder(URI.create(rig.coordinatorUrl
-                            + "/v1/transactions")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                left.add("the coordinator's list answered HTTP " + r.statusCode());
+            CoordinatorCalls.Listed listed = rig.calls.listed();
+            if (listed.status != 200) {
+                left.add("the coordinator's list answered HTTP " + listed.status);
             }
-            for (JsonNode t : JSON.readTree(r.body()).path("transactions")) {
-                left.add("coordinator lists " + t.path("id").asText() + " as " + t.path("state").asText());
+            for (String t : listed.entries()) {
+                left.add("coordinator lists " + t);
             }
         } catch (IOException e) {
             left.add("the coordinator cannot be asked: " + e.getMessage());

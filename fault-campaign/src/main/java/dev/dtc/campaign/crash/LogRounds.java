@@ -1,15 +1,10 @@
 package dev.dtc.campaign.crash;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
 import dev.dtc.log.LogInspector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +27,6 @@ import java.util.regex.Pattern;
  * {@code --test-fault} (which sets that switch in the coordinator).
  */
 final class LogRounds {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TX = Pattern.compile("transaction (campaign-crash~[A-Za-z0-9.~_-]+)");
     private static final Pattern SETTLE_TX = Pattern.compile("TX \\S+-s[0-9a-z]+-\\d+ DtcTransaction\\[([^\\]]+)\\]");
     private static final Pattern CARRIED_RECORD = Pattern.compile("@\\d+ \\w+ \\(carried\\) (\\S+) payload");
@@ -133,24 +127,7 @@ final class LogRounds {
 
     /** One one-shot transaction; {id or null, what the client was told}. Thread-safe. */
     static String[] post(Rig rig) {
-        String payload = "p-" + UUID.randomUUID();
-        String body = "{\"participants\":[{\"name\":\"crash_a\",\"url\":\"http://127.0.0.1:" + rig.portA
-                + "/tx\",\"payload\":\"" + payload + "\"},{\"name\":\"crash_b\",\"url\":\"http://127.0.0.1:"
-                + rig.portB + "/tx\",\"payload\":\"" + payload + "\"}],\"timeoutMs\":5000}";
-        try {
-            HttpResponse<String> r = rig.http.send(HttpRequest.newBuilder(URI.create(rig.coordinatorUrl
-                            + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + CrashMatrixPart.TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode j = JSON.readTree(r.body());
-            return new String[] {j.path("id").asText(null), j.path("outcome").asText("HTTP " + r.statusCode())};
-        } catch (IOException e) {
-            return new String[] {null, "no answer: " + e.getMessage()};
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new String[] {null, "interrupted"};
-        }
+        return rig.calls.oneShot("crash_a", rig.portA, "crash_b", rig.portB, "p-" + UUID.randomUUID());
     }
 
     private static long size(Path file) throws IOException {

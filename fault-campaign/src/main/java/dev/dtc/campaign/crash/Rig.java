@@ -1,23 +1,16 @@
 package dev.dtc.campaign.crash;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
+import dev.dtc.campaign.CoordinatorCalls;
+import dev.dtc.campaign.PreparedBranches;
 import dev.dtc.testdb.DatabaseServer;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +18,6 @@ import java.util.UUID;
 /** The crash matrix's processes (coordinator, two kit participants), its client and its checks. */
 final class Rig implements AutoCloseable {
     private static final String TOKEN = CrashMatrixPart.TOKEN;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path work;
     final int coordinatorPort;
@@ -34,8 +26,8 @@ final class Rig implements AutoCloseable {
     final DatabaseServer my;
     final int portA;
     final int portB;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    final CoordinatorCalls calls;
+    final HttpClient http;
     ChildProcess coordinator;
     ChildProcess a;
     ChildProcess b;
@@ -53,6 +45,8 @@ final class Rig implements AutoCloseable {
         this.my = my;
         this.portA = portA;
         this.portB = portB;
+        this.calls = new CoordinatorCalls(coordinatorUrl, TOKEN);
+        this.http = calls.http();
     }
 
     void startCoordinator(String fault) throws Exception {
@@ -82,50 +76,18 @@ final class Rig implements AutoCloseable {
     String post() {
         lastId = null;
         lastPayload = "p-" + UUID.randomUUID();
-        String body = "{\"participants\":[{\"name\":\"crash_a\",\"url\":\"http://127.0.0.1:" + portA
-                + "/tx\",\"payload\":\"" + lastPayload + "\"},{\"name\":\"crash_b\",\"url\":\"http://127.0.0.1:"
-                + portB + "/tx\",\"payload\":\"" + lastPayload + "\"}],\"timeoutMs\":5000}";
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                            + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode j = JSON.readTree(r.body());
-            lastId = j.path("id").asText(null);
-            return j.path("outcome").asText("HTTP " + r.statusCode());
-        } catch (IOException e) {
-            return "no answer: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        String[] r = calls.oneShot("crash_a", portA, "crash_b", portB, lastPayload);
+        lastId = r[0];
+        return r[1];
     }
 
     /** The coordinator halted before answering: the id is the last one the participants' audit logs name. */
     String findId() throws IOException {
-        String text = Files.readString(work.resolve("crash_a.log"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("transaction (campaign-crash~[A-Za-z0-9.~_-]+)")
-                .matcher(text);
-        String id = null;
-        while (m.find()) {
-            id = m.group(1);
-        }
-        return id;
+        return CoordinatorCalls.lastIdInLog(work.resolve("crash_a.log"), "campaign-crash");
     }
 
     String outcome(String id) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                            + "/v1/transactions/" + id)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
-        } catch (IOException e) {
-            return "no answer: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return calls.outcome(id);
     }
 
     long rows(DatabaseServer server, String database, String id) throws SQLException {
@@ -142,21 +104,11 @@ final class Rig implements AutoCloseable {
     /** Prepared branches of the JTA face's node left in either database. */
     List<String> preparedJta() throws SQLException {
         List<String> left = new ArrayList<>();
-        try (Connection c = pg.connect("postgres"); PreparedStatement p = c.prepareStatement(
-                "SELECT gid FROM pg_prepared_xacts WHERE database = 'campaign_crash_a'");
-             ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                left.add("PostgreSQL: " + rs.getString(1));
-            }
+        for (String gid : PreparedBranches.postgres(pg, "campaign_crash_a")) {
+            left.add("PostgreSQL: " + gid);
         }
-        try (Connection c = my.connect("campaign_crash_b"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
-                if (data.contains("campaign-jta")) {
-                    left.add("MariaDB: " + data);
-                }
-            }
+        for (String data : PreparedBranches.mysql(my, "campaign_crash_b", d -> d.contains("campaign-jta"))) {
+            left.add("MariaDB: " + data);
         }
         return left;
     }
@@ -164,32 +116,20 @@ final class Rig implements AutoCloseable {
     /** What is still undecided: prepared branches of ours, and transactions the coordinator lists. */
     List<String> leftovers() throws SQLException {
         List<String> left = new ArrayList<>();
-        try (Connection c = pg.connect("postgres"); PreparedStatement p = c.prepareStatement(
-                "SELECT gid FROM pg_prepared_xacts WHERE database = 'campaign_crash_a'");
-             ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                left.add("prepared in PostgreSQL: " + rs.getString(1));
-            }
+        for (String gid : PreparedBranches.postgres(pg, "campaign_crash_a")) {
+            left.add("prepared in PostgreSQL: " + gid);
         }
-        try (Connection c = my.connect("campaign_crash_b"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
-                if (data.endsWith("crash_b")) {
-                    left.add("prepared in MariaDB: " + data);
-                }
-            }
+        for (String data : PreparedBranches.mysql(my, "campaign_crash_b", d -> d.endsWith("crash_b"))) {
+            left.add("prepared in MariaDB: " + data);
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                            + "/v1/transactions")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode list = JSON.readTree(r.body()).path("transactions");
-            if (r.statusCode() != 200) {
-                left.add("the coordinator's list answered HTTP " + r.statusCode());
+            CoordinatorCalls.Listed listed = calls.listed();
+            List<String> entries = listed.entries();
+            if (listed.status != 200) {
+                left.add("the coordinator's list answered HTTP " + listed.status);
             }
-            for (JsonNode t : list) {
-                left.add("coordinator lists " + t.path("id").asText() + " as " + t.path("state").asText());
+            for (String t : entries) {
+                left.add("coordinator lists " + t);
             }
         } catch (IOException e) {
             left.add("the coordinator cannot be asked: " + e.getMessage());
