@@ -1,8 +1,8 @@
 package dev.dtc.campaign.late;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
+import dev.dtc.campaign.CoordinatorCalls;
+import dev.dtc.campaign.PreparedBranches;
 import dev.dtc.campaign.Part;
 import dev.dtc.campaign.Size;
 import dev.dtc.campaign.Tally;
@@ -12,10 +12,7 @@ import dev.dtc.testdb.TestDatabases;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +47,6 @@ import java.util.regex.Pattern;
 public final class LatePart implements Part {
 
     static final String TOKEN = "campaign-late-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JTA_A = "campaign_late_ja";
     private static final String JTA_B = "campaign_late_jb";
     private static final String HTTP_A = "campaign_late_a";
@@ -367,14 +363,8 @@ public final class LatePart implements Part {
 
     List<String> preparedPg(String database) throws SQLException {
         List<String> left = new ArrayList<>();
-        try (Connection c = pg.connect("postgres");
-             PreparedStatement p = c.prepareStatement("SELECT gid FROM pg_prepared_xacts WHERE database = ?")) {
-            p.setString(1, database);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    left.add("prepared in PostgreSQL " + database + ": " + rs.getString(1));
-                }
-            }
+        for (String gid : PreparedBranches.postgres(pg, database)) {
+            left.add("prepared in PostgreSQL " + database + ": " + gid);
         }
         return left;
     }
@@ -424,14 +414,9 @@ public final class LatePart implements Part {
     /** Our branches in MariaDB's {@code XA RECOVER}, asked directly (not through the proxy). */
     List<String> preparedMy(String database, String mark, boolean suffix) throws SQLException {
         List<String> left = new ArrayList<>();
-        try (Connection c = my.connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
-                if (suffix ? data.endsWith(mark) : data.contains(mark)) {
-                    left.add("prepared in MariaDB: " + data);
-                }
-            }
+        for (String data : PreparedBranches.mysql(my, database,
+                d -> suffix ? d.endsWith(mark) : d.contains(mark))) {
+            left.add("prepared in MariaDB: " + data);
         }
         return left;
     }
@@ -448,6 +433,7 @@ public final class LatePart implements Part {
         final String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
         final int portA = freePort();
         final int portB = freePort();
+        final CoordinatorCalls calls = new CoordinatorCalls(http, coordinatorUrl, TOKEN);
         ChildProcess coordinator;
         ChildProcess a;
         ChildProcess b;
@@ -488,66 +474,30 @@ public final class LatePart implements Part {
 
         String post() {
             lastId = null;
-            String payload = "p-" + UUID.randomUUID();
-            String body = "{\"participants\":[{\"name\":\"late_a\",\"url\":\"http://127.0.0.1:" + portA
-                    + "/tx\",\"payload\":\"" + payload + "\"},{\"name\":\"late_b\",\"url\":\"http://127.0.0.1:"
-                    + portB + "/tx\",\"payload\":\"" + payload + "\"}],\"timeoutMs\":5000}";
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                                + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode j = JSON.readTree(r.body());
-                lastId = j.path("id").asText(null);
-                return j.path("outcome").asText("HTTP " + r.statusCode());
-            } catch (IOException e) {
-                return "no answer: " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
+            String[] r = calls.oneShot("late_a", portA, "late_b", portB, "p-" + UUID.randomUUID());
+            lastId = r[0];
+            return r[1];
         }
 
         /** The coordinator halted before answering: the last id the PostgreSQL participant's audit lines name. */
         String findId() throws IOException {
-            String text = Files.readString(work.resolve("late_a.log"));
-            Matcher m = Pattern.compile("transaction (late-http~[A-Za-z0-9.~_-]+)").matcher(text);
-            String id = null;
-            while (m.find()) {
-                id = m.group(1);
-            }
-            return id;
+            return CoordinatorCalls.lastIdInLog(work.resolve("late_a.log"), "late-http");
         }
 
         String outcome(String id) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                                + "/v1/transactions/" + id)).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + TOKEN).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
-            } catch (IOException e) {
-                return "no answer: " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
+            return calls.outcome(id);
         }
 
         /** The coordinator's list of transactions that need attention, as ids and states. */
         String listed() {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(coordinatorUrl
-                                + "/v1/transactions")).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + TOKEN).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    return "(HTTP " + r.statusCode() + ")";
+                CoordinatorCalls.Listed listed = calls.listed();
+                if (listed.status != 200) {
+                    return "(HTTP " + listed.status + ")";
                 }
                 StringBuilder b = new StringBuilder();
-                for (JsonNode t : JSON.readTree(r.body()).path("transactions")) {
-                    b.append(t.path("id").asText()).append(" as ").append(t.path("state").asText()).append("; ");
+                for (String t : listed.entries()) {
+                    b.append(t).append("; ");
                 }
                 return b.toString();
             } catch (IOException e) {
