@@ -3,6 +3,7 @@ package dev.dtc.campaign.random;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
+import dev.dtc.campaign.CoordinatorCalls;
 import dev.dtc.campaign.Size;
 import dev.dtc.campaign.Tally;
 import dev.dtc.testdb.DatabaseServer;
@@ -11,11 +12,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +64,7 @@ final class HttpRandomFace {
     private final DatabaseServer my = TestDatabases.mysql();
     private Path work;
     private int coordinatorPort;
+    private CoordinatorCalls calls;
     private int portA;
     private int portB;
     private final ChildProcess[] processes = new ChildProcess[3];
@@ -78,6 +77,7 @@ final class HttpRandomFace {
         my.createDatabase(DB_B);
         work = Files.createTempDirectory("dtc-campaign-random-http");
         coordinatorPort = freePort();
+        calls = new CoordinatorCalls(http, "http://127.0.0.1:" + coordinatorPort, TOKEN);
         portA = freePort();
         portB = freePort();
         // the keys of this run: one run never sees another's rows
@@ -295,9 +295,7 @@ final class HttpRandomFace {
     }
 
     private String body(Tx tx) {
-        return "{\"participants\":[{\"name\":\"" + A + "\",\"url\":\"http://127.0.0.1:" + portA
-                + "/tx\",\"payload\":\"" + tx.key + "\"},{\"name\":\"" + B + "\",\"url\":\"http://127.0.0.1:" + portB
-                + "/tx\",\"payload\":\"" + tx.key + "\"}],\"timeoutMs\":5000}";
+        return CoordinatorCalls.oneShotBody(A, portA, B, portB, tx.key);
     }
 
     /**
@@ -311,12 +309,8 @@ final class HttpRandomFace {
      */
     private String[] replay(Tx tx) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + coordinatorPort + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", tx.key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body(tx), StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = calls.post("/v1/transactions", body(tx), Duration.ofSeconds(60),
+                    "Content-Type", "application/json", "Idempotency-Key", tx.key);
             JsonNode j = JSON.readTree(r.body());
             if (r.statusCode() == 200 && j.path("replayed").asBoolean(false)) {
                 return new String[] {j.path("id").asText(null), j.path("outcome").asText()};
@@ -336,12 +330,8 @@ final class HttpRandomFace {
     private void post(Tx tx) {
         String body = body(tx);
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + coordinatorPort + "/v1/transactions")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", tx.key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = calls.post("/v1/transactions", body, Duration.ofSeconds(60),
+                    "Content-Type", "application/json", "Idempotency-Key", tx.key);
             int status = r.statusCode();
             if (status == 200) {
                 JsonNode j = JSON.readTree(r.body());
@@ -372,9 +362,7 @@ final class HttpRandomFace {
     /** The coordinator's outcome of a transaction; a 404 with {@code presumed} is a rollback (presumed abort). */
     private String outcome(String id) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + coordinatorPort + "/v1/transactions/" + id)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = calls.get("/v1/transactions/" + id);
             JsonNode j = JSON.readTree(r.body());
             if (r.statusCode() == 404 && j.path("presumed").asBoolean(false)) {
                 return "ROLLED_BACK";
@@ -393,14 +381,12 @@ final class HttpRandomFace {
         try {
             left.addAll(Rows.preparedInPostgres(pg, DB_A));
             left.addAll(Rows.preparedInMysql(my, DB_B, NODE + "~", B));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + coordinatorPort + "/v1/transactions")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                left.add("the coordinator's list answered HTTP " + r.statusCode());
+            CoordinatorCalls.Listed listed = calls.listed();
+            if (listed.status != 200) {
+                left.add("the coordinator's list answered HTTP " + listed.status);
             } else {
-                for (JsonNode t : JSON.readTree(r.body()).path("transactions")) {
-                    left.add("the coordinator lists " + t.path("id").asText() + " as " + t.path("state").asText());
+                for (String t : listed.entries()) {
+                    left.add("the coordinator lists " + t);
                 }
             }
         } catch (Exception e) {

@@ -1,12 +1,11 @@
 package dev.dtc.campaign.random;
 
+import dev.dtc.campaign.PreparedBranches;
 import dev.dtc.testdb.DatabaseServer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,14 +36,8 @@ final class Rows {
     /** The prepared transactions of one PostgreSQL database ({@code pg_prepared_xacts}). */
     static List<String> preparedInPostgres(DatabaseServer pg, String database) throws SQLException {
         List<String> gids = new ArrayList<>();
-        try (Connection c = pg.connect(database);
-             PreparedStatement p = c.prepareStatement("SELECT gid FROM pg_prepared_xacts WHERE database = ?")) {
-            p.setString(1, database);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    gids.add("prepared in PostgreSQL " + database + ": " + rs.getString(1));
-                }
-            }
+        for (String gid : PreparedBranches.postgres(pg, database)) {
+            gids.add("prepared in PostgreSQL " + database + ": " + gid);
         }
         return gids;
     }
@@ -56,14 +49,8 @@ final class Rows {
     static List<String> preparedInMysql(DatabaseServer my, String database, String start, String end)
             throws SQLException {
         List<String> left = new ArrayList<>();
-        try (Connection c = my.connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = new String(rs.getBytes("data"), StandardCharsets.ISO_8859_1);
-                if (data.startsWith(start) && data.endsWith(end)) {
-                    left.add("prepared in MySQL/MariaDB (XA RECOVER): " + data);
-                }
-            }
+        for (String data : PreparedBranches.mysql(my, database, d -> d.startsWith(start) && d.endsWith(end))) {
+            left.add("prepared in MySQL/MariaDB (XA RECOVER): " + data);
         }
         return left;
     }
