@@ -1,21 +1,14 @@
 package dev.dtc.campaign.crash;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.dtc.campaign.ParticipantService;
 import dev.dtc.participant.DtcContext;
 import dev.dtc.participant.JoiningHandler;
 import dev.dtc.participant.Participant;
 import dev.dtc.participant.ParticipantHandler;
-import dev.dtc.xa.XaDataSources;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
-import java.time.Duration;
-import javax.sql.XADataSource;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A participant service for the crash matrix's chained (open) transactions, in a JVM of its own: the participant kit
@@ -34,28 +27,14 @@ public final class ChainedParticipantMain {
     }
 
     public static void main(String[] args) throws Exception {
-        String name = args[0];
-        int port = Integer.parseInt(args[1]);
-        boolean postgres = args[2].equals("postgres");
-        String url = args[3];
-        try (Connection c = DriverManager.getConnection(url, args[4], args[5]); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS campaign_rows (tx VARCHAR(64) PRIMARY KEY)");
-        }
-        XADataSource xa = postgres ? XaDataSources.postgres(url, args[4], args[5])
-                : XaDataSources.mysql(url, args[4], args[5]);
-        String base = "http://127.0.0.1:" + port;
+        ParticipantService service = ParticipantService.start(args,
+                "CREATE TABLE IF NOT EXISTS campaign_rows (tx VARCHAR(64) PRIMARY KEY)");
         // no Work: this service only takes part in transactions it joins
-        Participant participant = Participant.builder().name(name).xaDataSource(xa)
-                .advertisedUrl(URI.create(base + "/tx")).register(false)
-                .coordinator(URI.create(args[6])).token(System.getenv("DTC_TOKEN"))
-                .recoveryInterval(Duration.ofSeconds(1)).maxConnections(8)
+        Participant participant = service.kit()
+                .advertisedUrl(URI.create(service.base() + "/tx")).register(false)
+                .maxConnections(8)
                 .build().start();
-        Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        jetty.addConnector(connector);
-        jetty.setHandler(new Handler.Sequence(
+        service.serve(new Handler.Sequence(
                 new ParticipantHandler(participant, "/tx"),
                 new JoiningHandler(participant, "/work", (body, c) -> {
                     String txId = DtcContext.current().orElseThrow();
@@ -65,9 +44,5 @@ public final class ChainedParticipantMain {
                     }
                     return JsonNodeFactory.instance.objectNode().put("inserted", txId);
                 })));
-        jetty.start();
-        System.out.println("participant listening on " + base + "/tx");
-        System.out.flush();
-        jetty.join();
     }
 }

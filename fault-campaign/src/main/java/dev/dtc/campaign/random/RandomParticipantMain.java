@@ -1,18 +1,10 @@
 package dev.dtc.campaign.random;
 
+import dev.dtc.campaign.ParticipantService;
 import dev.dtc.participant.Participant;
 import dev.dtc.participant.ParticipantHandler;
-import dev.dtc.xa.XaDataSources;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.XADataSource;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A participant service of the randomized HTTP face, in a JVM of its own (a copy of the crash matrix's, on a table
@@ -36,18 +28,10 @@ public final class RandomParticipantMain {
     }
 
     public static void main(String[] args) throws Exception {
-        String name = args[0];
-        int port = Integer.parseInt(args[1]);
-        boolean postgres = args[2].equals("postgres");
-        String url = args[3];
-        try (Connection c = DriverManager.getConnection(url, args[4], args[5]); Statement s = c.createStatement()) {
-            s.execute(TABLE_DDL);
-        }
+        ParticipantService service = ParticipantService.start(args, TABLE_DDL);
         boolean skipSome = "skip-insert".equals(System.getProperty("dtc.campaign.random.break"));
         AtomicLong calls = new AtomicLong();
-        XADataSource xa = postgres ? XaDataSources.postgres(url, args[4], args[5])
-                : XaDataSources.mysql(url, args[4], args[5]);
-        Participant participant = Participant.builder().name(name).xaDataSource(xa)
+        Participant participant = service.kit()
                 .work((txId, payload, c) -> {
                     if (skipSome && calls.incrementAndGet() % 5 == 0) {
                         return true; // sabotage: says it did its work, did nothing
@@ -59,18 +43,8 @@ public final class RandomParticipantMain {
                     }
                     return true;
                 })
-                .coordinator(URI.create(args[6])).token(System.getenv("DTC_TOKEN"))
-                .recoveryInterval(Duration.ofSeconds(1)).maxConnections(10)
+                .maxConnections(10)
                 .build().start();
-        Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        jetty.addConnector(connector);
-        jetty.setHandler(new ParticipantHandler(participant, "/tx"));
-        jetty.start();
-        System.out.println("participant listening on http://127.0.0.1:" + port + "/tx");
-        System.out.flush();
-        jetty.join();
+        service.serve(new ParticipantHandler(participant, "/tx"));
     }
 }
