@@ -95,8 +95,22 @@ public final class CoordinatorCalls {
 
     /** The coordinator's outcome of a transaction ({@code HTTP <status>} when it names none, or what went wrong). */
     public String outcome(String id) {
+        return told(() -> get("/v1/transactions/" + id));
+    }
+
+    /** {@code POST /v1/transactions/{id}/commit} (90 s at most): what the client was told, as {@link #outcome}. */
+    public String commit(String id) {
+        return told(() -> post("/v1/transactions/" + id + "/commit", "{}", Duration.ofSeconds(90)));
+    }
+
+    private interface Call {
+        HttpResponse<String> send() throws IOException, InterruptedException;
+    }
+
+    /** The answer's {@code outcome} ({@code HTTP <status>} when it names none), or what went wrong. */
+    private static String told(Call call) {
         try {
-            HttpResponse<String> r = get("/v1/transactions/" + id);
+            HttpResponse<String> r = call.send();
             return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
         } catch (IOException e) {
             return "no answer: " + e.getMessage();

@@ -267,16 +267,7 @@ final class ChainedRounds {
 
     /** {@code POST /v1/transactions/{id}/commit}: what the client was told. */
     private String commit(String id) {
-        try {
-            HttpResponse<String> r = rig.calls.post("/v1/transactions/" + id + "/commit", "{}",
-                    Duration.ofSeconds(90));
-            return JSON.readTree(r.body()).path("outcome").asText("HTTP " + r.statusCode());
-        } catch (IOException e) {
-            return "no answer: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        return rig.calls.commit(id);
     }
 
     /** The coordinator's {@code GET /v1/transactions/{id}} (404 for a forgotten one: presumed rolled back). */

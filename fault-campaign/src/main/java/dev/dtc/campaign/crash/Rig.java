@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** The crash matrix's processes (coordinator, two kit participants), its client and its checks. */
 final class Rig implements AutoCloseable {
@@ -103,25 +104,13 @@ final class Rig implements AutoCloseable {
 
     /** Prepared branches of the JTA face's node left in either database. */
     List<String> preparedJta() throws SQLException {
-        List<String> left = new ArrayList<>();
-        for (String gid : PreparedBranches.postgres(pg, "campaign_crash_a")) {
-            left.add("PostgreSQL: " + gid);
-        }
-        for (String data : PreparedBranches.mysql(my, "campaign_crash_b", d -> d.contains("campaign-jta"))) {
-            left.add("MariaDB: " + data);
-        }
-        return left;
+        return prepared("PostgreSQL: ", "MariaDB: ", d -> d.contains("campaign-jta"));
     }
 
     /** What is still undecided: prepared branches of ours, and transactions the coordinator lists. */
     List<String> leftovers() throws SQLException {
-        List<String> left = new ArrayList<>();
-        for (String gid : PreparedBranches.postgres(pg, "campaign_crash_a")) {
-            left.add("prepared in PostgreSQL: " + gid);
-        }
-        for (String data : PreparedBranches.mysql(my, "campaign_crash_b", d -> d.endsWith("crash_b"))) {
-            left.add("prepared in MariaDB: " + data);
-        }
+        List<String> left = prepared("prepared in PostgreSQL: ", "prepared in MariaDB: ",
+                d -> d.endsWith("crash_b"));
         try {
             CoordinatorCalls.Listed listed = calls.listed();
             List<String> entries = listed.entries();
@@ -135,6 +124,18 @@ final class Rig implements AutoCloseable {
             left.add("the coordinator cannot be asked: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        return left;
+    }
+
+    /** Every prepared branch in campaign_crash_a, and those in campaign_crash_b that are {@code ours}, labelled. */
+    private List<String> prepared(String pgLabel, String myLabel, Predicate<String> ours) throws SQLException {
+        List<String> left = new ArrayList<>();
+        for (String gid : PreparedBranches.postgres(pg, "campaign_crash_a")) {
+            left.add(pgLabel + gid);
+        }
+        for (String data : PreparedBranches.mysql(my, "campaign_crash_b", ours)) {
+            left.add(myLabel + data);
         }
         return left;
     }
