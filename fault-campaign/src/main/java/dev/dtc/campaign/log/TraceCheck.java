@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * loss would expose and a kill cannot:
  * <ol>
  * <li>for each transaction, the write of its DECISION into a segment, then an fsync/fdatasync of that segment that
- *     returned 0, both before the first {@code COMMIT <gtrid>} written to a participant's socket;</li>
+ *     returned 0, both before the first commit message written to a participant's socket ({@code COMMIT <gtrid>},
+ *     pgjdbc's {@code COMMIT PREPARED '<gid>'}, or dtc-server's {@code POST .../commit} with the id in its body);</li>
  * <li>for each segment file created (opened with O_CREAT, or renamed into place), an fsync of the log directory
  *     that returned 0 after the creation and before the first DECISION written into it.</li>
  * </ol>
@@ -47,6 +48,10 @@ final class TraceCheck {
     private static final Pattern COMMIT = Pattern.compile("COMMIT ([^\\\\\"]+)\\\\n");
     /** pgjdbc's gid: formatId _ base64(gtrid) _ base64(bqual). */
     private static final Pattern COMMIT_PREPARED = Pattern.compile("COMMIT PREPARED '(-?\\d+_[A-Za-z0-9+/=]+_[A-Za-z0-9+/=]*)'");
+    /** An HTTP/1.1 request line (dtc-server's calls to its participants: {@code POST {url}/commit HTTP/1.1}). */
+    private static final Pattern HTTP_REQUEST = Pattern.compile("\\b(POST|PUT|GET|DELETE|PATCH) (\\S+) HTTP/1\\.1\\\\r\\\\n");
+    /** A JSON body's transaction id, as strace shows it ({@code {\\"transactionId\\":\\"...\\"}}). */
+    private static final Pattern HTTP_TX = Pattern.compile("\\\\\"transactionId\\\\\":\\s*\\\\\"([^\\\\\"]+)\\\\\"");
     private static final Pattern SEGMENT = Pattern.compile(".*/dtc-\\d{8,}\\.log$");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -96,8 +101,10 @@ final class TraceCheck {
 
         // first commit message per transaction
         Map<String, Call> firstCommit = new LinkedHashMap<>();
+        Map<String, Object[]> request = new HashMap<>(); // socket -> {path, the write that began the request}
         for (Call c : calls) {
             if (isWrite(c) && c.fdPath().startsWith("socket:")) {
+                httpCommits(c, request, firstCommit);
                 Matcher m = COMMIT.matcher(c.args());
                 while (m.find()) {
                     firstCommit.putIfAbsent(m.group(1), c);
@@ -180,6 +187,37 @@ final class TraceCheck {
             }
         }
         return new Result(firstCommit.size(), segmentsUsed.size(), order, directory);
+    }
+
+    /**
+     * An HTTP participant's commit: a {@code POST .../commit HTTP/1.1} request written to a socket whose JSON body
+     * names {@code "transactionId"}; headers and body may be one write or several on the same socket, and the
+     * request counts from the write that began it.
+     */
+    private static void httpCommits(Call c, Map<String, Object[]> request, Map<String, Call> firstCommit) {
+        String socket = c.fdPath();
+        Matcher rq = HTTP_REQUEST.matcher(c.args());
+        Matcher tx = HTTP_TX.matcher(c.args());
+        int from = 0;
+        while (true) {
+            boolean hasRq = rq.find(from);
+            int rqAt = hasRq ? rq.start() : Integer.MAX_VALUE;
+            boolean hasTx = tx.find(from);
+            int txAt = hasTx ? tx.start() : Integer.MAX_VALUE;
+            if (!hasRq && !hasTx) {
+                return;
+            }
+            if (rqAt < txAt) {
+                request.put(socket, new Object[] {rq.group(2), c});
+                from = rq.end();
+            } else {
+                Object[] r = request.remove(socket);
+                if (r != null && ((String) r[0]).endsWith("/commit")) {
+                    firstCommit.putIfAbsent(tx.group(1), (Call) r[1]);
+                }
+                from = tx.end();
+            }
+        }
     }
 
     static String gtridOfPgjdbcGid(String gid) {

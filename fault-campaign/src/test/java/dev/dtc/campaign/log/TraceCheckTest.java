@@ -93,4 +93,60 @@ class TraceCheckTest {
                 .isEmpty();
         assertThat(check(List.of(rename, DECISION, FORCE_START, FORCE_END, COMMIT)).directoryViolations()).hasSize(1);
     }
+
+    /* dtc-server (the HTTP face), lines in the shape of a real trace: the DECISION names the transaction id,
+       the commit is Jetty's POST {url}/commit with the id in its JSON body. */
+    static final String HTTP_DECISION = "200 10:00:00.000003 write(5</w/log/dtc-00000001.log>, \"\\0\\0\\0\\226\\245"
+            + "\\6>\\311\\1\\0\\26strace-http~mx5rg3jp~1\\2\\0\\2dtc1\\26strace-http~mx5rg3jp~1\\0011\\0\\36pl_a=http://"
+            + "127.0.0.1:41601/tx\", 158) = 158";
+    static final String HTTP_FORCE = "200 10:00:00.000004 fsync(5</w/log/dtc-00000001.log>) = 0";
+    static final String HTTP_HEAD = "POST /tx/commit HTTP/1.1\\r\\nAccept-Encoding: gzip\\r\\nAuthorization: Bearer t"
+            + "\\r\\nHost: 127.0.0.1:41267\\r\\nContent-Type: application/json\\r\\nContent-Length: 42\\r\\n\\r\\n";
+    static final String HTTP_BODY = "{\\\"transactionId\\\":\\\"strace-http~mx5rg3jp~1\\\"}";
+    static final String HTTP_COMMIT = "201 10:00:00.000005 writev(77<socket:[1021393]>, [{iov_base=\"" + HTTP_HEAD
+            + "\", iov_len=198}, {iov_base=\"" + HTTP_BODY + "\", iov_len=42}], 2) = 240";
+
+    static String httpRequest(String op) {
+        return HTTP_COMMIT.replace("/tx/commit", "/tx/" + op);
+    }
+
+    @Test
+    void anHttpCommitAfterTheForcePasses() {
+        TraceCheck.Result r = check(List.of(CREATE, DIR_FORCE, httpRequest("prepare"), HTTP_DECISION, HTTP_FORCE,
+                HTTP_COMMIT));
+        assertThat(r.transactions()).isEqualTo(1);
+        assertThat(r.orderViolations()).isEmpty();
+        assertThat(r.directoryViolations()).isEmpty();
+    }
+
+    @Test
+    void anHttpCommitWrittenBeforeTheForceIsReported() {
+        TraceCheck.Result r = check(List.of(CREATE, DIR_FORCE, HTTP_DECISION, HTTP_COMMIT, HTTP_FORCE));
+        assertThat(r.transactions()).isEqualTo(1);
+        assertThat(r.orderViolations()).singleElement().asString()
+                .contains("strace-http~mx5rg3jp~1", "before any completed fsync");
+        assertThat(check(List.of(CREATE, DIR_FORCE, HTTP_COMMIT, HTTP_DECISION, HTTP_FORCE)).orderViolations())
+                .singleElement().asString().contains("no DECISION");
+    }
+
+    /** Headers and body in two writes on one socket: the request counts from the write of its headers. */
+    @Test
+    void anHttpCommitSplitOverTwoWritesCountsFromItsFirst() {
+        String head = "201 10:00:00.000005 write(77<socket:[1021393]>, \"" + HTTP_HEAD + "\", 198) = 198";
+        String body = "201 10:00:00.000007 write(77<socket:[1021393]>, \"" + HTTP_BODY + "\", 42) = 42";
+        String other = "202 10:00:00.000006 write(78<socket:[1021394]>, \"" + HTTP_BODY + "\", 42) = 42";
+        TraceCheck.Result r = check(List.of(CREATE, DIR_FORCE, HTTP_DECISION, head, HTTP_FORCE, other, body));
+        assertThat(r.transactions()).isEqualTo(1);
+        assertThat(r.orderViolations()).singleElement().asString().contains("before any completed fsync");
+        assertThat(check(List.of(CREATE, DIR_FORCE, HTTP_DECISION, HTTP_FORCE, head, other, body)).orderViolations())
+                .isEmpty();
+    }
+
+    /** Prepare and rollback carry the id too, but are not commit messages. */
+    @Test
+    void httpPrepareAndRollbackAreNotCommits() {
+        TraceCheck.Result r = check(List.of(CREATE, DIR_FORCE, httpRequest("prepare"), httpRequest("rollback")));
+        assertThat(r.transactions()).isZero();
+        assertThat(r.orderViolations()).isEmpty();
+    }
 }
