@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * transaction at the other end of TCP sockets) under {@code strace -f} and checks the order of the system calls
  * ({@link TraceCheck}): each transaction's decision is written and its segment fsynced before the first commit
  * message goes to a participant's socket, and each new segment's directory is fsynced before a decision is written
- * into it.
+ * into it. {@link HttpStraceFace} does the same for dtc-server with two HTTP participants.
  */
 public final class PowerLossPart implements Part {
 
@@ -43,9 +43,12 @@ public final class PowerLossPart implements Part {
             log.println("power-loss: " + why);
             tallies.add(new Tally(NAME, ORDER_POINT, "jta socket participants, strace", 0, 0, 0, List.of(why)));
             tallies.add(new Tally(NAME, DIR_POINT, "jta socket participants, strace", 0, 0, 0, List.of(why)));
+            tallies.add(new Tally(NAME, ORDER_POINT, HttpStraceFace.FACE, 0, 0, 0, List.of(why)));
+            tallies.add(new Tally(NAME, DIR_POINT, HttpStraceFace.FACE, 0, 0, 0, List.of(why)));
             return tallies;
         }
         tallies.addAll(face(strace, "socket", "jta socket participants, strace", size.pick(40, 400), log));
+        tallies.addAll(HttpStraceFace.run(strace, size.pick(30, 300), log));
         if (System.getenv("DTC_TEST_POSTGRES_URL") != null) {
             tallies.addAll(face(strace, "postgres", "jta postgresql, strace", size.pick(15, 150), log));
         } else {
@@ -90,32 +93,41 @@ public final class PowerLossPart implements Part {
                         .limit(20).toList());
             }
             List<String> lines = Files.exists(trace) ? Files.readAllLines(trace, StandardCharsets.ISO_8859_1) : List.of();
-            TraceCheck.Result r = TraceCheck.check(lines, logDir.toRealPath().toString());
-            log.printf("power-loss (%s): trace of %d lines: %d transactions with commit messages, %d segments used,"
-                    + " %d + %d violations%n", face, lines.size(), r.transactions(), r.segments(),
-                    r.orderViolations().size(), r.directoryViolations().size());
-            List<String> orderDetails = new ArrayList<>(setup);
-            if (setup.isEmpty() && r.transactions() != transactions) {
-                orderDetails.add("the trace shows commit messages of " + r.transactions() + " transactions, "
-                        + transactions + " were committed: the trace or its parsing misses some");
-            }
-            orderDetails.addAll(r.orderViolations());
-            List<String> dirDetails = new ArrayList<>(r.directoryViolations());
-            if (setup.isEmpty() && r.segments() < 2) {
-                dirDetails.add("only " + r.segments() + " segment(s) used: the log did not roll, so no new segment was"
-                        + " checked");
-            }
-            for (String d : orderDetails) {
-                log.println("power-loss VIOLATION (" + face + "): " + d);
-            }
-            for (String d : dirDetails) {
-                log.println("power-loss VIOLATION (" + face + "): " + d);
-            }
-            return List.of(new Tally(NAME, ORDER_POINT, face, r.transactions(), orderDetails.size(), 0, orderDetails),
-                    new Tally(NAME, DIR_POINT, face, r.segments(), dirDetails.size(), 0, dirDetails));
+            return tallies(face, lines, logDir.toRealPath().toString(), setup, transactions, log);
         } finally {
             LogDamagePart.deleteTree(work);
         }
+    }
+
+    /**
+     * Checks a trace with {@link TraceCheck} and makes the face's two rows; {@code setup} holds what went wrong while
+     * tracing (then the transaction count is not compared), {@code transactions} how many were committed.
+     */
+    static List<Tally> tallies(String face, List<String> lines, String logDir, List<String> setup, int transactions,
+            PrintStream log) {
+        TraceCheck.Result r = TraceCheck.check(lines, logDir);
+        log.printf("power-loss (%s): trace of %d lines: %d transactions with commit messages, %d segments used,"
+                + " %d + %d violations%n", face, lines.size(), r.transactions(), r.segments(),
+                r.orderViolations().size(), r.directoryViolations().size());
+        List<String> orderDetails = new ArrayList<>(setup);
+        if (setup.isEmpty() && r.transactions() != transactions) {
+            orderDetails.add("the trace shows commit messages of " + r.transactions() + " transactions, "
+                    + transactions + " were committed: the trace or its parsing misses some");
+        }
+        orderDetails.addAll(r.orderViolations());
+        List<String> dirDetails = new ArrayList<>(r.directoryViolations());
+        if (setup.isEmpty() && r.segments() < 2) {
+            dirDetails.add("only " + r.segments() + " segment(s) used: the log did not roll, so no new segment was"
+                    + " checked");
+        }
+        for (String d : orderDetails) {
+            log.println("power-loss VIOLATION (" + face + "): " + d);
+        }
+        for (String d : dirDetails) {
+            log.println("power-loss VIOLATION (" + face + "): " + d);
+        }
+        return List.of(new Tally(NAME, ORDER_POINT, face, r.transactions(), orderDetails.size(), 0, orderDetails),
+                new Tally(NAME, DIR_POINT, face, r.segments(), dirDetails.size(), 0, dirDetails));
     }
 
     private static String which(String tool) {
