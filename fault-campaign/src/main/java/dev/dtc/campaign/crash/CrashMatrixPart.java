@@ -1,6 +1,5 @@
 package dev.dtc.campaign.crash;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dtc.campaign.ChildProcess;
 import dev.dtc.campaign.Part;
 import dev.dtc.campaign.Size;
@@ -29,7 +28,6 @@ import java.util.UUID;
 public final class CrashMatrixPart implements Part {
 
     static final String TOKEN = "campaign-crash-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A fault point: which process halts, with which switch. */
     enum Point {
