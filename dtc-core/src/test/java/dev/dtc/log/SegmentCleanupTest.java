@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Old segments go away once their pending records are copied forward; pending ones survive, ended ones stay ended. */
 class SegmentCleanupTest {
 
+    private static final int FORCE_EVERY = 10;
+
     @TempDir
     Path dir;
 
@@ -25,17 +27,29 @@ class SegmentCleanupTest {
     void manyFinishedTransactionsLeaveOneSmallSegmentAndThePendingOnesSurviveRestart() throws IOException {
         Map<String, List<LogRecord>> expected = new LinkedHashMap<>();
         long rolls;
+        long appended = 0;
+        long largestTransaction = 0;
         try (DecisionLog log = DecisionLog.open(dir, SMALL_SEGMENTS)) {
             for (int i = 0; i < 3000; i++) {
                 String tx = "tx-" + i;
+                long bytes = LogFormat.frameBytes(decision(tx));
                 if (i % 500 == 7) {
                     log.appendForced(decision(tx));
                     expected.put(tx, new ArrayList<>(List.of(decision(tx))));
                 } else {
                     // Clean-up does not depend on forcing; skipping most forces keeps the test quick.
                     log.append(decision(tx));
-                    log.append(LogRecord.end(tx));
+                    if (i % FORCE_EVERY == 0) {
+                        // Bounds what one write can carry, so the number of rolls does not depend on how
+                        // long the flusher's writes take on a busy machine.
+                        log.appendForced(LogRecord.end(tx));
+                    } else {
+                        log.append(LogRecord.end(tx));
+                    }
+                    bytes += LogFormat.frameBytes(LogRecord.end(tx));
                 }
+                appended += bytes;
+                largestTransaction = Math.max(largestTransaction, bytes);
                 if (i == 1600) {
                     LogRecord heuristic = LogRecord.heuristic("tx-7", "mixed".getBytes());
                     log.appendForced(heuristic);
@@ -46,7 +60,10 @@ class SegmentCleanupTest {
             log.close(); // writes the ENDs still held back for a forced append to carry
             LogStats stats = log.stats();
             rolls = stats.rolls();
-            assertThat(rolls).isGreaterThan(100);
+            // A segment takes fewer than segmentBytes before its last write, and one write carries at most
+            // FORCE_EVERY transactions (and the heuristic record).
+            long mostPerSegment = SMALL_SEGMENTS.segmentBytes() + (FORCE_EVERY + 1) * largestTransaction;
+            assertThat(rolls).isGreaterThanOrEqualTo(appended / mostPerSegment - 1).isGreaterThan(50);
             assertThat(stats.segmentsDeleted()).isEqualTo(rolls);
             assertThat(stats.liveSegments()).isEqualTo(1);
             assertThat(stats.pendingTransactions()).isEqualTo(6);
