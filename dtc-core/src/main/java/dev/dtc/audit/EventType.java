@@ -62,5 +62,10 @@ public enum EventType {
      * An operator ended a heuristic or in-doubt transaction by hand after reconciling its participants (detail:
      * the outcome the operator found and their reason). The END record follows. WARN.
      */
-    RESOLVED
+    RESOLVED,
+    /**
+     * With a shared store: this coordinator took over a transaction of a node whose lease ran out, to finish it as
+     * that node's recovery would (detail: the dead node, the taker, the new epoch). Recovery events follow.
+     */
+    TAKEOVER
 }

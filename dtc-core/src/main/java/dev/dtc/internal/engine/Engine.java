@@ -3,6 +3,7 @@ package dev.dtc.internal.engine;
 import dev.dtc.internal.audit.Audit;
 import dev.dtc.audit.AuditListener;
 import dev.dtc.log.DecisionStore;
+import dev.dtc.log.SharedDecisionStore;
 import dev.dtc.internal.recovery.RecoveryManager;
 import dev.dtc.internal.twopc.Committer;
 import dev.dtc.internal.twopc.Coordinator;
@@ -48,9 +49,23 @@ public final class Engine implements AutoCloseable {
      * @param recoveryInterval {@link Duration#ZERO} for no periodic passes
      */
     public record Settings(String nodeName, Duration retryInitial, Duration retryMax, Duration recoveryInterval,
-                           Duration recoveryGrace, List<AuditListener> listeners, PhaseThreads phaseThreads) {
+                           Duration recoveryGrace, List<AuditListener> listeners, PhaseThreads phaseThreads,
+                           Duration takeoverInterval) {
         public Settings {
             listeners = List.copyOf(listeners);
+        }
+
+        /** Looking for dead nodes to take over every 2 s (with a shared store; nothing otherwise). */
+        public Settings(String nodeName, Duration retryInitial, Duration retryMax, Duration recoveryInterval,
+                        Duration recoveryGrace, List<AuditListener> listeners, PhaseThreads phaseThreads) {
+            this(nodeName, retryInitial, retryMax, recoveryInterval, recoveryGrace, listeners, phaseThreads,
+                    Duration.ofSeconds(2));
+        }
+
+        /** The settings of a takeover of {@code node}: its passes are driven by the takeover, not a timer. */
+        Settings forTakeoverOf(String node) {
+            return new Settings(node, retryInitial, retryMax, Duration.ZERO, recoveryGrace, listeners, phaseThreads,
+                    Duration.ZERO);
         }
 
         /** With the phase threads that suit in-process resources. */
@@ -86,9 +101,20 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService phaseExecutor;
     private final ScheduledThreadPoolExecutor timer;
     private final ScheduledThreadPoolExecutor background;
+    private final Settings settings;
+    /** With a shared store: the takeovers of dead nodes this engine runs. */
+    private final Takeovers takeovers;
+    /** Whether this engine finishes another node's work (it holds no entry in {@link #RUNNING}). */
+    private final boolean takeover;
+    private volatile String leaseLost;
     private volatile boolean closed;
 
     private Engine(Settings s, DecisionStore store) {
+        this(s, store, null);
+    }
+
+    /** @param parent for a takeover engine: the engine whose recovery sources it shares; null otherwise */
+    private Engine(Settings s, DecisionStore store, Engine parent) {
         this.nodeName = s.nodeName();
         this.store = store;
         this.audit = new Audit();
@@ -112,8 +138,13 @@ public final class Engine implements AutoCloseable {
         Committer committer = new Committer(phaseExecutor, audit, decisions, retrier);
         Rollbacker rollbacker = new Rollbacker(phaseExecutor, audit, decisions, retrier);
         this.coordinator = new Coordinator(phaseExecutor, audit, decisions, committer, rollbacker);
-        this.recovery = new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
-                s.recoveryGrace(), background);
+        this.settings = s;
+        this.takeover = parent != null;
+        this.recovery = parent == null
+                ? new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
+                        s.recoveryGrace(), background)
+                : new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
+                        s.recoveryGrace(), background, parent.recovery);
         decisions.onHandOver(recovery::handedOver);
         rollbacker.onLeftToRecovery(recovery::abandonedRollback);
         timer.scheduleWithFixedDelay(new TimeoutSweeper(inFlight, phaseExecutor),
@@ -126,6 +157,47 @@ public final class Engine implements AutoCloseable {
             long ms = s.recoveryInterval().toMillis();
             background.scheduleWithFixedDelay(this::periodicRecovery, ms, ms, TimeUnit.MILLISECONDS);
         }
+        if (store instanceof SharedDecisionStore shared && parent == null) {
+            shared.onLeaseLost(() -> {
+                leaseLost = "node " + nodeName + " lost its lease in the " + store.describe() + " (another"
+                        + " coordinator took it over): this coordinator no longer decides; restart it";
+                LOG.error(leaseLost);
+            });
+            this.takeovers = new Takeovers(this, shared);
+            if (!s.takeoverInterval().isZero()) {
+                long ms = s.takeoverInterval().toMillis();
+                background.scheduleWithFixedDelay(takeovers::look, ms, ms, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            this.takeovers = null;
+        }
+    }
+
+    /**
+     * Starts an engine that finishes the work of a dead node whose store this coordinator took over: the same
+     * recovery as that node's own, through this engine's recovery sources.
+     */
+    Engine takeOver(SharedDecisionStore deadNodeStore) {
+        // Not entered in RUNNING: the store's epoch, not this JVM, keeps one writer per node; the dead node's
+        // engine may even still exist in this JVM (paused, in tests), and its store can no longer write.
+        return new Engine(settings.forTakeoverOf(deadNodeStore.nodeName()), deadNodeStore, this);
+    }
+
+    /** Why this coordinator may no longer decide (its lease was lost), or null while it may. */
+    public String leaseLost() {
+        return leaseLost;
+    }
+
+    /** With a shared store: looks for dead nodes now and takes them over (tests; the timer does it otherwise). */
+    public void lookForDeadNodes() {
+        if (takeovers != null) {
+            takeovers.look();
+        }
+    }
+
+    /** With a shared store: the takeovers running now, by dead node name. */
+    public java.util.Set<String> takeoversRunning() {
+        return takeovers == null ? Set.of() : takeovers.running();
     }
 
     /**
@@ -214,6 +286,9 @@ public final class Engine implements AutoCloseable {
         }
         closed = true;
         try {
+            if (takeovers != null) {
+                takeovers.stop();
+            }
             background.shutdownNow();
             timer.shutdownNow();
             phaseExecutor.shutdown();
@@ -228,7 +303,9 @@ public final class Engine implements AutoCloseable {
                 LOG.warn("closing the {} failed", store.describe(), e);
             }
         } finally {
-            RUNNING.remove(nodeName);
+            if (!takeover) {
+                RUNNING.remove(nodeName);
+            }
         }
     }
 

@@ -66,7 +66,10 @@ public final class RecoveryManager {
     private final Audit audit;
     private final long graceNanos;
     private final ScheduledExecutorService background;
-    private final Map<String, RecoverySource> sources = new ConcurrentHashMap<>();
+    private final Map<String, RecoverySource> sources;
+    /** Finds a source for a resource a decision names and nobody registered; shared with takeover managers. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.Function<String, RecoverySource>>
+            resolver;
     private final ReentrantLock passLock = new ReentrantLock();
     // guarded by passLock
     private final Map<DtcXid, Long> firstSeen = new HashMap<>();
@@ -102,6 +105,54 @@ public final class RecoveryManager {
         this.audit = audit;
         this.graceNanos = grace.toNanos();
         this.background = background;
+        this.sources = new ConcurrentHashMap<>();
+        this.resolver = new java.util.concurrent.atomic.AtomicReference<>();
+    }
+
+    /**
+     * A manager for another node's decisions (a takeover) that reaches resources through the same sources and
+     * resolver as {@code sharing}: registered once, used by both.
+     */
+    public RecoveryManager(XidFactory xids, Decisions decisions, Committer committer, Rollbacker rollbacker,
+                           Set<String> inFlight, Audit audit, Duration grace, ScheduledExecutorService background,
+                           RecoveryManager sharing) {
+        this.xids = xids;
+        this.decisions = decisions;
+        this.committer = committer;
+        this.rollbacker = rollbacker;
+        this.inFlight = inFlight;
+        this.audit = audit;
+        this.graceNanos = grace.toNanos();
+        this.background = background;
+        this.sources = sharing.sources;
+        this.resolver = sharing.resolver;
+    }
+
+    /**
+     * Sets how to reach a resource that a decision names and that is not registered: the HTTP face makes a source
+     * for a participant from its URL. Returning null leaves the decision waiting for a registration.
+     */
+    public void resolveWith(java.util.function.Function<String, RecoverySource> resolve) {
+        resolver.set(resolve);
+    }
+
+    /** Registers a source, from the resolver, for each resource an open decision names and nobody registered. */
+    private void resolveMissing() {
+        java.util.function.Function<String, RecoverySource> r = resolver.get();
+        if (r == null) {
+            return;
+        }
+        for (Decisions.Decision d : decisions.all()) {
+            for (Decisions.DecidedBranch b : d.branches()) {
+                String name = b.resourceName();
+                if (!name.isEmpty() && !sources.containsKey(name)) {
+                    RecoverySource s = r.apply(name);
+                    if (s != null) {
+                        sources.putIfAbsent(name, s);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -232,6 +283,7 @@ public final class RecoveryManager {
     public RecoveryReport scan() {
         passLock.lock();
         try {
+            resolveMissing();
             return new Pass().run();
         } finally {
             passLock.unlock();

@@ -110,6 +110,14 @@ final class PostgresDecisionStore implements SharedDecisionStore {
         renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops renewing the lease, as a coordinator that is paused or cut off from the database stops: for tests of
+     * expiry and fencing in one JVM (real pauses are tested with SIGSTOP on real processes).
+     */
+    void stopRenewing() {
+        renewer.shutdownNow();
+    }
+
     @Override
     public String nodeName() {
         return node;

@@ -34,6 +34,20 @@ public final class TestStores {
         return PostgresStore.open(StoreUrl.parse(url), settings, 6);
     }
 
+    /** Makes an open store stop renewing its lease, as a paused coordinator would. */
+    public static void stopRenewing(dev.dtc.log.DecisionStore store) {
+        ((PostgresDecisionStore) store).stopRenewing();
+    }
+
+    /** Runs a query on the store's schema and returns the first column of the first row as a long. */
+    public static long count(PostgresStore store, String sql) throws SQLException {
+        try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Runs SQL on the store's schema, as a test's own look at the tables. */
     public static void exec(PostgresStore store, String sql) throws SQLException {
         try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
