@@ -51,6 +51,8 @@ final class ApiHandler extends Handler.Abstract {
     private volatile LockService locks;
     private volatile boolean recovered;
     private volatile Attention attention;
+    /** With a shared store: answers for transactions of other coordinators; null with the file log. */
+    private volatile OtherNodes otherNodes;
 
     ApiHandler(ObjectMapper json, String token, int maxBodyBytes, int maxParticipants, String nodeName) {
         this.json = json;
@@ -70,6 +72,11 @@ final class ApiHandler extends Handler.Abstract {
     /** The operator's routes; set before {@link #ready}. */
     void attention(Attention a) {
         this.attention = a;
+    }
+
+    /** With a shared store; set before {@link #ready}. */
+    void otherNodes(OtherNodes o) {
+        this.otherNodes = o;
     }
 
     void recovered() {
@@ -154,6 +161,9 @@ final class ApiHandler extends Handler.Abstract {
                 return send(response, callback, 400, error("'" + truncate(id) + "' is not a transaction id (1 to 64"
                         + " characters of A-Z a-z 0-9 . _ ~ -)"));
             }
+            if (!id.startsWith(nodeName + "~") && otherNodes != null) {
+                return otherNodes.handle(request, response, callback, id, action, history, c.views());
+            }
             if (!id.startsWith(nodeName + "~")) {
                 // Another coordinator's id: this one cannot know its outcome, and "presumed rolled back" could
                 // be a lie about a transaction that committed there.
@@ -179,11 +189,21 @@ final class ApiHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
             return send(response, callback, 503, o);
         }
+        String refusal = coordinator.refusal();
+        if (refusal != null) {
+            o.put("status", "LEASE_LOST");
+            o.put("error", refusal);
+            return send(response, callback, 503, o);
+        }
         o.put("status", "UP");
         return send(response, callback, 200, o);
     }
 
     private boolean begin(RemoteCoordinator c, Request request, Response response, Callback callback) {
+        String refusal = c.refusal();
+        if (refusal != null) {
+            return send(response, callback, 503, error(refusal + "; send the transaction to another coordinator"));
+        }
         String key = request.getHeaders().get("Idempotency-Key");
         if (key != null && !KEY.matcher(key).matches()) {
             return send(response, callback, 400, error("the Idempotency-Key header must be 1 to 200 printable ASCII"

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.dtc.internal.engine.Engine;
 import dev.dtc.log.DecisionLog;
+import dev.dtc.log.DecisionStore;
+import dev.dtc.store.postgresql.LeaseSettings;
+import dev.dtc.store.postgresql.PostgresStore;
 import dev.dtc.log.LogConfig;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,6 +39,7 @@ public final class DtcServer implements AutoCloseable {
     private final ApiHandler api;
     private Engine engine;
     private OutcomeHistory history;
+    private PostgresStore sharedStore; // with --store
     private java.util.concurrent.ScheduledThreadPoolExecutor lockTimer;
 
     /**
@@ -91,9 +95,20 @@ public final class DtcServer implements AutoCloseable {
     private void open() throws IOException {
         ObjectMapper json = json();
         ParticipantCalls calls = new ParticipantCalls(config.token(), config.phaseTwoTimeout());
+        DecisionStore.Opener opener;
+        Duration takeoverEvery = Duration.ZERO;
+        if (config.store() != null) {
+            Duration ttl = config.leaseTtl();
+            sharedStore = PostgresStore.open(config.store(), new LeaseSettings(ttl, ttl.dividedBy(5),
+                    ttl.plus(ttl.dividedBy(5))));
+            opener = sharedStore.decisions(advertisedUrl());
+            takeoverEvery = ttl.dividedBy(5);
+        } else {
+            opener = DecisionLog.opener(config.dataDir().resolve("log"), new LogConfig(config.logSegmentBytes()));
+        }
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
-                        config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING),
-                DecisionLog.opener(config.dataDir().resolve("log"), new LogConfig(config.logSegmentBytes())));
+                        config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING,
+                        takeoverEvery), opener);
         history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
         RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
         ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),
@@ -104,6 +119,10 @@ public final class DtcServer implements AutoCloseable {
             return t;
         });
         LockService locks = new LockService(new FencingTokens(config.dataDir(), json), Clock.systemUTC(), lockTimer);
+        if (sharedStore != null) {
+            api.otherNodes(new OtherNodes(sharedStore, json, config.nodeName(), config.maxBodyBytes(),
+                    Duration.ofSeconds(120)));
+        }
         api.attention(new Attention(engine, coordinator, history, json, config.nodeName(), config.maxBodyBytes()));
         api.ready(coordinator, history, registry, locks);
         Thread first = new Thread(() -> {
@@ -116,6 +135,11 @@ public final class DtcServer implements AutoCloseable {
         }, "dtc-first-recovery");
         first.setDaemon(true);
         first.start();
+    }
+
+    /** Where other coordinators reach this one: {@code --advertised-url}, or {@link #url()}. */
+    String advertisedUrl() {
+        return config.advertisedUrl() != null ? config.advertisedUrl() : url();
     }
 
     /** The port the server listens on (the one it picked, for {@code --port 0}). */
@@ -148,6 +172,9 @@ public final class DtcServer implements AutoCloseable {
         }
         if (engine != null) {
             engine.close();
+        }
+        if (sharedStore != null) {
+            sharedStore.close();
         }
     }
 }

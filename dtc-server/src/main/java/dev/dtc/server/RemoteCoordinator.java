@@ -50,6 +50,7 @@ final class RemoteCoordinator implements AuditListener {
         this.views = new Views(json, engine.decisions());
         engine.audit().addListener(this);
         engine.decisions().beforeEnd(this::recordCommitted);
+        engine.recovery().resolveWith(this::sourceFor);
         // decisions read from the log name participants this process has not met: recovery must reach them
         for (Decisions.Decision d : engine.decisions().all()) {
             for (Decisions.DecidedBranch b : d.branches()) {
@@ -59,6 +60,24 @@ final class RemoteCoordinator implements AuditListener {
                 }
             }
         }
+    }
+
+    /**
+     * The recovery source for a resource name a decision carries ({@code name=url}), or null if it names no HTTP
+     * participant: how recovery reaches the participants of a dead node's decisions that this coordinator took over.
+     */
+    HttpRecoverySource sourceFor(String resourceName) {
+        ParticipantAddress a = ParticipantAddress.fromResourceName(resourceName);
+        return a == null ? null : source(a);
+    }
+
+    Views views() {
+        return views;
+    }
+
+    /** Why this coordinator may no longer begin transactions (it lost its lease in the shared store), or null. */
+    String refusal() {
+        return engine.leaseLost();
     }
 
     /** The recovery source of a participant, registered with recovery the first time it is named. */

@@ -11,10 +11,21 @@ import java.time.Duration;
  * @param phaseTwoTimeout  how long one commit or rollback call may take before it is retried
  * @param fault            a deliberate crash point, for tests and demonstrations only
  * @param logSegmentBytes  the decision log's segment size (the default, unless a test wants many rolls)
+ * @param store            the shared store's URL ({@code postgresql://...}), or null for the file log in the data dir
+ * @param advertisedUrl    where other coordinators reach this one (forwarded requests); null for {@link DtcServer#url()}
+ * @param leaseTtl         with a shared store: how long this node's lease lasts unrenewed (renewed every fifth of it)
  */
 record ServerConfig(String bind, int port, Path dataDir, String nodeName, String token, int maxParticipants,
                     int maxBodyBytes, Duration retention, Duration recoveryInterval, Duration phaseTwoTimeout,
-                    Faults fault, long logSegmentBytes) {
+                    Faults fault, long logSegmentBytes, String store, String advertisedUrl, Duration leaseTtl) {
+
+    /** With the file log. */
+    ServerConfig(String bind, int port, Path dataDir, String nodeName, String token, int maxParticipants,
+                 int maxBodyBytes, Duration retention, Duration recoveryInterval, Duration phaseTwoTimeout,
+                 Faults fault, long logSegmentBytes) {
+        this(bind, port, dataDir, nodeName, token, maxParticipants, maxBodyBytes, retention, recoveryInterval,
+                phaseTwoTimeout, fault, logSegmentBytes, null, null, Duration.ofSeconds(10));
+    }
 
     /** With the decision log's default segment size. */
     ServerConfig(String bind, int port, Path dataDir, String nodeName, String token, int maxParticipants,

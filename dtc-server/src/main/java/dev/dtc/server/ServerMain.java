@@ -26,8 +26,8 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--bind", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind = "127.0.0.1";
 
-    @Option(names = "--data-dir", required = true, description = "directory for the decision log and the outcome"
-            + " history; created if missing; one running coordinator per directory")
+    @Option(names = "--data-dir", description = "directory for the decision log and the outcome history; created if"
+            + " missing; one running coordinator per directory. Required unless --store keeps all of it in PostgreSQL")
     Path dataDir;
 
     @Option(names = "--node-name", required = true, description = "this coordinator's name: 1 to 32 of A-Z a-z 0-9"
@@ -61,6 +61,20 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--log-segment-bytes", hidden = true, description = "size of a decision log segment, 1024 to"
             + " 1073741824 (default: 16 MiB); small ones make the log roll often, for tests of the roll-over")
     long logSegmentBytes = dev.dtc.log.LogConfig.DEFAULT_SEGMENT_BYTES;
+
+    @Option(names = "--store", description = "keep decisions, leases and the shared state in PostgreSQL, shared"
+            + " with other coordinators: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]"
+            + " (default: the file log in --data-dir)")
+    String store;
+
+    @Option(names = "--advertised-url", description = "with --store: the URL other coordinators forward requests"
+            + " for this one's transactions to (default: http://BIND:PORT, 127.0.0.1 when bound to every address)")
+    String advertisedUrl;
+
+    @Option(names = "--lease-ttl", description = "with --store: how long this node's lease lasts without renewal;"
+            + " it is renewed every fifth of it, and another coordinator takes the node over once it runs out"
+            + " (default: ${DEFAULT-VALUE})")
+    String leaseTtl = "10s";
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -118,9 +132,36 @@ public final class ServerMain implements Callable<Integer> {
                     + " to " + dev.dtc.log.LogConfig.MAX_SEGMENT_BYTES + ", was " + logSegmentBytes);
         }
         Faults fault = Faults.parse(testFault);
-        return new ServerConfig(bind, port, dataDir.toAbsolutePath(), nodeName, token(), maxParticipants,
+        if (dataDir == null && store == null) {
+            throw new IllegalArgumentException("give --data-dir DIR (the file log and history), or --store"
+                    + " postgresql://... (several coordinators sharing PostgreSQL)");
+        }
+        if (store != null) {
+            dev.dtc.store.postgresql.StoreUrl.parse(store); // refuses a bad URL before anything starts
+        } else if (advertisedUrl != null) {
+            throw new IllegalArgumentException("--advertised-url is for coordinators that share a --store; give"
+                    + " --store too, or leave --advertised-url out");
+        }
+        if (advertisedUrl != null) {
+            try {
+                java.net.URI u = new java.net.URI(advertisedUrl);
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                        || (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/"))) {
+                    throw new java.net.URISyntaxException(advertisedUrl, "not http(s)://HOST:PORT");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--advertised-url must be http://HOST:PORT (no path), was '"
+                        + advertisedUrl + "'");
+            }
+        }
+        Duration ttl = duration("--lease-ttl", leaseTtl);
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--lease-ttl must be at least 1s, was '" + leaseTtl + "'");
+        }
+        String advertised = advertisedUrl == null ? null : advertisedUrl.replaceAll("/+$", "");
+        return new ServerConfig(bind, port, dataDir == null ? null : dataDir.toAbsolutePath(), nodeName, token(), maxParticipants,
                 maxBodyBytes, duration("--retention", retention), duration("--recovery-interval", recoveryInterval),
-                duration("--phase2-timeout", phaseTwoTimeout), fault, logSegmentBytes);
+                duration("--phase2-timeout", phaseTwoTimeout), fault, logSegmentBytes, store, advertised, ttl);
     }
 
     private String token() throws IOException {
