@@ -36,6 +36,7 @@ public final class DtcServer implements AutoCloseable {
     private final ApiHandler api;
     private Engine engine;
     private OutcomeHistory history;
+    private SharedState state;
     private java.util.concurrent.ScheduledThreadPoolExecutor lockTimer;
 
     /**
@@ -94,16 +95,16 @@ public final class DtcServer implements AutoCloseable {
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
                         config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING),
                 DecisionLog.opener(config.dataDir().resolve("log"), new LogConfig(config.logSegmentBytes())));
-        history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
-        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
-        ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),
-                Clock.systemUTC());
         lockTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dtc-locks");
             t.setDaemon(true);
             return t;
         });
-        LockService locks = new LockService(new FencingTokens(config.dataDir(), json), Clock.systemUTC(), lockTimer);
+        state = SharedState.files(config.dataDir(), json, config.retention(), Clock.systemUTC(), lockTimer);
+        history = state.outcomes();
+        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
+        ParticipantRegistry registry = state.registry();
+        LockService locks = state.locks();
         api.attention(new Attention(engine, coordinator, history, json, config.nodeName(), config.maxBodyBytes()));
         api.ready(coordinator, history, registry, locks);
         Thread first = new Thread(() -> {
@@ -143,8 +144,8 @@ public final class DtcServer implements AutoCloseable {
             lockTimer.shutdownNow();
         }
         // the history first: what it still writes lets the engine write those decisions' END records
-        if (history != null) {
-            history.close();
+        if (state != null) {
+            state.close();
         }
         if (engine != null) {
             engine.close();
