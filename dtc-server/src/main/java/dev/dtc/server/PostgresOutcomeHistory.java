@@ -84,41 +84,58 @@ final class PostgresOutcomeHistory implements OutcomeHistory {
     @Override
     public Accepted claim(String key, String hash, String id) {
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO dtc_idempotency (key, hash, tx_id)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
-                ins.setString(1, key);
-                ins.setString(2, hash);
-                ins.setString(3, id);
-                if (ins.executeUpdate() == 1) {
-                    return null;
-                }
-            }
-            // another request holds the key; it may be past retention and not yet pruned: then it counts as gone
-            try (PreparedStatement sel = c.prepareStatement("SELECT hash, tx_id, recorded_at < now() - ? * interval"
-                    + " '1 millisecond' FROM dtc_idempotency WHERE key = ?")) {
-                sel.setLong(1, retention.toMillis());
-                sel.setString(2, key);
-                try (ResultSet rs = sel.executeQuery()) {
-                    if (!rs.next()) {
-                        return claim(key, hash, id); // released between the two statements: try again
-                    }
-                    if (!rs.getBoolean(3)) {
-                        return new Accepted(rs.getString(1), rs.getString(2));
+            // a few rounds at most: a holder released, or a key past retention deleted, between two statements
+            for (int round = 1; ; round++) {
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO dtc_idempotency (key, hash, tx_id)"
+                        + " VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
+                    ins.setString(1, key);
+                    ins.setString(2, hash);
+                    ins.setString(3, id);
+                    if (ins.executeUpdate() == 1) {
+                        return null;
                     }
                 }
+                Accepted holder = holder(c, key);
+                if (holder != null || round == 3) {
+                    if (holder == null) {
+                        throw new SQLException("Idempotency-Key " + key + " changed hands three times while it was"
+                                + " being claimed");
+                    }
+                    return holder;
+                }
             }
-            try (PreparedStatement old = c.prepareStatement("DELETE FROM dtc_idempotency WHERE key = ? AND"
-                    + " recorded_at < now() - ? * interval '1 millisecond'")) {
-                old.setString(1, key);
-                old.setLong(2, retention.toMillis());
-                old.executeUpdate();
-            }
-            return claim(key, hash, id);
         } catch (SQLException e) {
             LOG.warn("could not claim Idempotency-Key {} in the shared store", key, e);
             failedClaims.put(key + '\n' + id, e);
             return null;
         }
+    }
+
+    /**
+     * The request holding a key, or null if none does now: released meanwhile, or past retention and not yet
+     * pruned (then it is deleted here, so that the key can start a new transaction, as with files).
+     */
+    private Accepted holder(Connection c, String key) throws SQLException {
+        try (PreparedStatement sel = c.prepareStatement("SELECT hash, tx_id, recorded_at < now() - ? * interval"
+                + " '1 millisecond' FROM dtc_idempotency WHERE key = ?")) {
+            sel.setLong(1, retention.toMillis());
+            sel.setString(2, key);
+            try (ResultSet rs = sel.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (!rs.getBoolean(3)) {
+                    return new Accepted(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement old = c.prepareStatement("DELETE FROM dtc_idempotency WHERE key = ? AND"
+                + " recorded_at < now() - ? * interval '1 millisecond'")) {
+            old.setString(1, key);
+            old.setLong(2, retention.toMillis());
+            old.executeUpdate();
+        }
+        return null;
     }
 
     @Override
