@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * server.setHandler(new ParticipantHandler(inventory, "/tx"));
  * }</pre>
  *
+ * <p>With several coordinators sharing one store, {@code .coordinators(List.of(first, second))} instead of
+ * {@code .coordinator(...)}: when one is down the others are asked (see {@link Builder#coordinators}).
+ *
  * <p>{@link #handle} is the whole protocol behind any HTTP server; {@link ParticipantHandler} carries it on Jetty.
  * Calls for one transaction id are serialised; calls for different ids run in parallel.
  */
@@ -479,7 +482,10 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
-        /** How long recovery, and each registration or renewal, waits for the coordinator's answer; default 5 s. */
+        /**
+         * How long recovery, and each registration or renewal, waits for the coordinator's answer; default 5 s. With
+         * several {@link #coordinators}, per coordinator tried.
+         */
         public Builder coordinatorTimeout(Duration coordinatorTimeout) {
             this.coordinatorTimeout = coordinatorTimeout;
             return this;
