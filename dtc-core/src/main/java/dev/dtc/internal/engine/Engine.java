@@ -140,11 +140,8 @@ public final class Engine implements AutoCloseable {
         this.coordinator = new Coordinator(phaseExecutor, audit, decisions, committer, rollbacker);
         this.settings = s;
         this.takeover = parent != null;
-        this.recovery = parent == null
-                ? new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
-                        s.recoveryGrace(), background)
-                : new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
-                        s.recoveryGrace(), background, parent.recovery);
+        this.recovery = new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
+                s.recoveryGrace(), background, parent == null ? null : parent.recovery);
         if (parent != null) {
             // what the face keeps of a finished decision (the HTTP face's outcome) is kept for the dead node's too
             decisions.beforeEnd(parent.decisions.beforeEndHook());

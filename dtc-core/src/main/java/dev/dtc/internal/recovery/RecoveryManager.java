@@ -97,21 +97,12 @@ public final class RecoveryManager {
 
     public RecoveryManager(XidFactory xids, Decisions decisions, Committer committer, Rollbacker rollbacker,
                            Set<String> inFlight, Audit audit, Duration grace, ScheduledExecutorService background) {
-        this.xids = xids;
-        this.decisions = decisions;
-        this.committer = committer;
-        this.rollbacker = rollbacker;
-        this.inFlight = inFlight;
-        this.audit = audit;
-        this.graceNanos = grace.toNanos();
-        this.background = background;
-        this.sources = new ConcurrentHashMap<>();
-        this.resolver = new java.util.concurrent.atomic.AtomicReference<>();
+        this(xids, decisions, committer, rollbacker, inFlight, audit, grace, background, null);
     }
 
     /**
      * A manager for another node's decisions (a takeover) that reaches resources through the same sources and
-     * resolver as {@code sharing}: registered once, used by both.
+     * resolver as {@code sharing}: registered once, used by both. With {@code sharing} null, sources of its own.
      */
     public RecoveryManager(XidFactory xids, Decisions decisions, Committer committer, Rollbacker rollbacker,
                            Set<String> inFlight, Audit audit, Duration grace, ScheduledExecutorService background,
@@ -124,8 +115,8 @@ public final class RecoveryManager {
         this.audit = audit;
         this.graceNanos = grace.toNanos();
         this.background = background;
-        this.sources = sharing.sources;
-        this.resolver = sharing.resolver;
+        this.sources = sharing == null ? new ConcurrentHashMap<>() : sharing.sources;
+        this.resolver = sharing == null ? new java.util.concurrent.atomic.AtomicReference<>() : sharing.resolver;
     }
 
     /**
