@@ -133,6 +133,13 @@ class SharedStoreServerTest {
         Api.Answer asked = viaB.get("/v1/transactions/" + id);
         assertThat(asked.status()).isEqualTo(200);
         assertThat(asked.body().get("outcome").asText()).isEqualTo("COMMITTED");
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = dev.dtc.server.admin.AdminMain.run(new String[] {"leases", "--store", url},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), java.util.Map.of());
+        assertThat(code).isZero();
+        assertThat(out.toString()).containsPattern("shared-a +\\d+ settled +0")
+                .containsPattern("shared-b +1 live +0 +shared-b/");
     }
 
     private long count(String sql) throws Exception {

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * not be used (unreachable, no answer in time, wrong token, starting, internal error).
  */
 @Command(name = "dtc-admin", mixinStandardHelpOptions = true,
-        subcommands = {AdminMain.ListCommand.class, AdminMain.ResolveCommand.class, AdminMain.InspectLog.class},
+        subcommands = {AdminMain.ListCommand.class, AdminMain.ResolveCommand.class, AdminMain.InspectLog.class,
+                AdminMain.LeasesCommand.class},
         description = {"Operate a dtc coordinator: list the transactions that need attention, resolve one that was"
                 + " reconciled by hand, inspect a decision log offline."},
         exitCodeListHeading = "Exit codes:%n",
@@ -84,7 +85,7 @@ public final class AdminMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: list, resolve or inspect-log");
+        throw new CommandLine.ParameterException(spec.commandLine(), "give a command: list, resolve, inspect-log or leases");
     }
 
     /** A failure with its exit code and a message for the operator. */
@@ -368,6 +369,60 @@ public final class AdminMain implements Runnable {
             }
             cl.getOut().print(buf.toString(StandardCharsets.UTF_8));
             return 0;
+        }
+    }
+
+    @Command(name = "leases", mixinStandardHelpOptions = true,
+            description = "Print the coordinators of a shared store: each node's lease (epoch, holder, URL, until"
+                    + " when) and how many of its decisions are pending. Reads only.")
+    static final class LeasesCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--store", required = true, paramLabel = "URL",
+                description = "the shared store: postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]")
+        String store;
+
+        @Override
+        public Integer call() {
+            CommandLine cl = spec.commandLine();
+            dev.dtc.store.postgresql.StoreUrl url;
+            try {
+                url = dev.dtc.store.postgresql.StoreUrl.parse(store);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            java.util.Properties props = new java.util.Properties();
+            if (url.user() != null) {
+                props.setProperty("user", url.user());
+            }
+            if (url.password() != null) {
+                props.setProperty("password", url.password());
+            }
+            if (url.schema() != null) {
+                props.setProperty("currentSchema", url.schema());
+            }
+            String sql = "SELECT n.node, n.epoch, n.holder, n.url, n.expires_at, n.expires_at < now(), n.settled,"
+                    + " (SELECT count(DISTINCT r.tx_id) FROM dtc_record r WHERE r.node = n.node)"
+                    + " FROM dtc_node n ORDER BY n.node";
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url.jdbcUrl(), props);
+                 java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+                PrintWriter out = cl.getOut();
+                out.printf("%-20s %6s %-9s %8s  %-40s %s%n", "NODE", "EPOCH", "STATE", "PENDING", "HOLDER", "URL");
+                while (rs.next()) {
+                    String holder = rs.getString(3);
+                    String state = holder == null ? (rs.getBoolean(7) ? "settled" : "released")
+                            : rs.getBoolean(6) ? "expired" : holder.endsWith(" takeover") ? "taken" : "live";
+                    out.printf("%-20s %6d %-9s %8d  %-40s %s%n", rs.getString(1), rs.getLong(2), state,
+                            rs.getLong(8), holder == null ? "-" : holder, rs.getString(4) == null ? "-"
+                                    : rs.getString(4));
+                }
+                return 0;
+            } catch (java.sql.SQLException e) {
+                throw new Failure(UNAVAILABLE, "cannot read the leases in " + url.describe() + ": " + e.getMessage()
+                        + (e.getMessage() != null && e.getMessage().contains("dtc_node") ? " (no coordinator has"
+                        + " used this store yet?)" : ""));
+            }
         }
     }
 
