@@ -89,6 +89,15 @@ public final class TransactionService implements AutoCloseable {
         return recovery;
     }
 
+    /**
+     * With a shared decision store: why this service may no longer decide, once another coordinator took its node
+     * over (it was paused or cut off from the store past its lease). Its transactions roll back from then on;
+     * restart it. Empty while it holds its lease, and always with the file log. For health checks.
+     */
+    public java.util.Optional<String> leaseLost() {
+        return java.util.Optional.ofNullable(engine.leaseLost());
+    }
+
     public void addAuditListener(AuditListener listener) {
         engine.audit().addListener(listener);
     }

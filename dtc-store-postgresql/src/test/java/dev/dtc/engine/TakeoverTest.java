@@ -110,6 +110,22 @@ class TakeoverTest {
                     .isInstanceOf(SharedDecisionStore.LeaseLostException.class)
                     .hasMessageContaining("node-a");
             assertThat(store.records("node-a", "node-a~late~1")).isEmpty();
+
+            // and a transaction it runs now is rolled back everywhere, as the takeover rolls back what it left
+            InMemoryResource c = new InMemoryResource("c");
+            InMemoryResource d = new InMemoryResource("d");
+            tm.begin();
+            String late = ((DtcTransaction) tm.getTransaction()).id();
+            tm.getTransaction().enlistResource(c);
+            tm.getTransaction().enlistResource(d);
+            assertThatThrownBy(tm::commit).isInstanceOf(jakarta.transaction.RollbackException.class)
+                    .hasMessageContaining("no commit decision could be written");
+            assertThat(c.prepared).isEmpty();
+            assertThat(d.prepared).isEmpty();
+            assertThat(c.rolledBack).hasSize(1);
+            assertThat(d.rolledBack).hasSize(1);
+            assertThat(store.records("node-a", late)).isEmpty();
+            assertThat(nodeA.leaseLost()).hasValueSatisfying(why -> assertThat(why).contains("lost its lease"));
         } finally {
             nodeA.close();
         }

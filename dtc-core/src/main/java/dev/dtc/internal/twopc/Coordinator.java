@@ -3,6 +3,7 @@ package dev.dtc.internal.twopc;
 import dev.dtc.internal.audit.Audit;
 import dev.dtc.audit.EventType;
 import dev.dtc.internal.twopc.Answers.Verdict;
+import dev.dtc.log.SharedDecisionStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,15 @@ public final class Coordinator {
         Decisions.Decision decision;
         try {
             decision = decisions.decideCommit(txId, voters);
+        } catch (SharedDecisionStore.LeaseLostException e) {
+            // Refused, not failed: nothing was written, and this node can never write it now. The coordinator that
+            // took the node over rolls back every undecided branch of it; this one does the same, at once.
+            String reason = "no commit decision could be written: " + e.getMessage();
+            onPhase.accept(Phase.ROLLING_BACK);
+            audit.emit(EventType.DECISION_ROLLBACK, txId, null, reason);
+            Outcome o = rollBack(txId, new ArrayList<>(voters), reason);
+            audit.emit(EventType.TX_ROLLED_BACK, txId, null, reason);
+            return o;
         } catch (IOException | RuntimeException e) {
             LOG.error("could not force the commit decision of {}; its prepared branches stay in doubt until"
                     + " the next start, when recovery reads what the log holds", txId, e);
