@@ -294,6 +294,9 @@ public final class Engine implements AutoCloseable {
             timer.shutdownNow();
             phaseExecutor.shutdown();
             try {
+                // A retry or recovery pass already running finishes its call first: after close returns, this
+                // engine sends nothing more (the next engine of the node, or a test, must not race with it).
+                background.awaitTermination(5, TimeUnit.SECONDS);
                 phaseExecutor.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
