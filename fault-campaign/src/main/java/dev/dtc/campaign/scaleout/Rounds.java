@@ -49,6 +49,7 @@ final class Rounds {
     Tally run(TakeoverPart.Fault fault, int count, int first, int victims, String run, Random random, String part) {
         List<String> problems = new ArrayList<>();
         List<Long> times = new ArrayList<>();
+        List<Long> storeTimes = new ArrayList<>();
         long inDoubt = 0;
         long transactions = 0;
         for (int r = first; r < first + count; r++) {
@@ -61,6 +62,7 @@ final class Rounds {
                 transactions += o.transactions;
                 if (o.takeoverMillis >= 0) {
                     times.add(o.takeoverMillis);
+                    storeTimes.add(o.settledMillis);
                 }
             } catch (Exception e) {
                 problems.add(where + ": " + e);
@@ -72,13 +74,14 @@ final class Rounds {
         String label = (fault == TakeoverPart.Fault.KILL ? "kill -9 of one of " + coordinators.count()
                 + " coordinators, decisions of it pending" : "SIGSTOP of one of " + coordinators.count()
                 + " coordinators past its lease, then SIGCONT") + ", under " + clients + " clients; " + transactions
-                + " transactions; takeover " + Times.describe(times);
+                + " transactions; from the fault (min / median / max): to its last transaction finished "
+                + Times.describe(times) + ", to its lease settled in the store " + Times.describe(storeTimes);
         log.println("takeover: " + label);
         return new Tally(part, label, "http one-shot, shared store, lease " + ttl.toSeconds() + " s", count,
                 problems.size(), inDoubt, problems);
     }
 
-    private record Outcome(long takeoverMillis, long inDoubt, long transactions) {
+    private record Outcome(long takeoverMillis, long settledMillis, long inDoubt, long transactions) {
     }
 
     private Outcome round(TakeoverPart.Fault fault, int victim, String prefix, String where, long seed,
@@ -118,11 +121,16 @@ final class Rounds {
         // of the node left, no branch of it prepared
         long deadline = t0 + ttl.plus(Duration.ofSeconds(120)).toNanos();
         long takeover = -1;
+        long settled = -1; // the store's part done: lease released settled, no record left (branches may remain)
         StoreProbe.Lease after = null;
         while (System.nanoTime() < deadline) {
             after = store.lease(node);
-            if (after != null && after.takenOverSince(before == null ? 0 : before.epoch())
-                    && store.records(node).isEmpty() && branches.of(node).isEmpty()) {
+            boolean storeDone = after != null && after.takenOverSince(before == null ? 0 : before.epoch())
+                    && store.records(node).isEmpty();
+            if (storeDone && settled < 0) {
+                settled = (System.nanoTime() - t0) / 1_000_000;
+            }
+            if (storeDone && branches.of(node).isEmpty()) {
                 takeover = (System.nanoTime() - t0) / 1_000_000;
                 break;
             }
@@ -133,9 +141,10 @@ final class Rounds {
                     .toSeconds() + " s: lease " + after + ", records " + store.records(node) + ", branches "
                     + branches.of(node));
         } else {
-            log.printf(Locale.ROOT, "takeover: %s: taken over by %s and finished %d ms after the %s (lease now %s)%n",
-                    where, tookOverBy(node, logged), takeover, fault == TakeoverPart.Fault.KILL ? "kill" : "pause",
-                    after);
+            log.printf(Locale.ROOT, "takeover: %s: taken over by %s and finished %d ms after the %s (lease released"
+                            + " settled with no record left after %d ms; the rest is the participants' recovery"
+                            + " rolling back branches never decided); lease now %s%n", where, tookOverBy(node, logged),
+                    takeover, fault == TakeoverPart.Fault.KILL ? "kill" : "pause", settled, after);
         }
         if (fault == TakeoverPart.Fault.STOP) {
             coordinators.process(victim).signal("CONT");
@@ -173,7 +182,7 @@ final class Rounds {
             problems.add(where + ": no transaction was told COMMITTED: the round proves nothing");
         }
         restart(victim, problems, where);
-        return new Outcome(takeover, inDoubt, txs.size());
+        return new Outcome(takeover, settled, inDoubt, txs.size());
     }
 
     /** Whether now is the moment to strike (see {@link #round}). */

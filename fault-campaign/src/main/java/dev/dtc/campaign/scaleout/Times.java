@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
-/** The takeover times of a fault's rounds, as the summary gives them: min / median / max in milliseconds. */
+/** The takeover times of a fault's rounds, as the summary gives them: {@code min / median / max ms}. */
 final class Times {
 
     private Times() {
@@ -19,7 +19,7 @@ final class Times {
         Collections.sort(sorted);
         long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
                 : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-        return String.format(Locale.ROOT, "%d / %d / %d ms (min / median / max of %d)", sorted.get(0), median,
-                sorted.get(sorted.size() - 1), sorted.size());
+        return String.format(Locale.ROOT, "%d / %d / %d ms", sorted.get(0), median,
+                sorted.get(sorted.size() - 1));
     }
 }
