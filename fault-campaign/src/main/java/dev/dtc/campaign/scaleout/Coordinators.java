@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The coordinators of one shared store: dtc-server processes with {@code --store}, each with a node name, a port and
- * a data directory of its own that stay the same across restarts, so that a restarted node takes its own lease back.
+ * The coordinators of one shared store: dtc-server processes with {@code --store} and no data directory (decisions,
+ * outcomes, keys, registry and locks all in PostgreSQL), each with a node name and a port that stay the same across
+ * restarts, so that a restarted node takes its own lease back.
  */
 final class Coordinators implements AutoCloseable {
 
@@ -105,7 +106,7 @@ final class Coordinators implements AutoCloseable {
     void start(int i) throws Exception {
         processes[i] = new ChildProcess(node(i), work.resolve(node(i) + ".log")).start(List.of(), token,
                 "dtc-server listening on", "dev.dtc.server.ServerMain", "--port", Integer.toString(ports.get(i)),
-                "--node-name", node(i), "--data-dir", work.resolve(node(i)).toString(), "--store", storeUrl,
+                "--node-name", node(i), "--store", storeUrl,
                 "--lease-ttl", leaseTtl.toMillis() + "ms", "--recovery-interval", "1s", "--phase2-timeout", "3s");
     }
 

@@ -98,9 +98,8 @@ public final class TakeoverPart implements Part {
         boolean clean = false;
         try {
             coordinators.startAll();
-            // the participants ask the coordinators for outcomes in their recovery; the kit takes one URL, so it is
-            // a coordinator that no round takes out
-            String asked = coordinators.url(COORDINATORS - 1);
+            // the participants' recovery asks any of the three for outcomes, the next when one does not answer
+            String asked = coordinators.urls();
             a = new ChildProcess(A, work.resolve(A + ".log")).start(List.of(), TOKEN, "participant listening on",
                     RandomParticipantMain.class.getName(), A, Integer.toString(portA), "postgres", pg.jdbcUrl(DB_A),
                     pg.user(), pg.password(), asked);
@@ -110,7 +109,7 @@ public final class TakeoverPart implements Part {
             Rounds rounds = new Rounds(coordinators, store, branches, pg, my, ttl, clients,
                     CoordinatorCalls.oneShotBody(A, portA, B, portB, "%KEY%"), log);
             Random random = new Random(seed ^ 0x74616b656f766572L);
-            int victims = COORDINATORS - 1;
+            int victims = COORDINATORS;
             Tally kills = rounds.run(Fault.KILL, killRounds, 0, victims, run, random, name());
             Tally pauses = rounds.run(Fault.STOP, stopRounds, killRounds, victims, run, random, name());
             tallies.add(kills);
