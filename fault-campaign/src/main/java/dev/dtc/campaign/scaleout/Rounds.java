@@ -52,6 +52,7 @@ final class Rounds {
         List<Long> storeTimes = new ArrayList<>();
         long inDoubt = 0;
         long transactions = 0;
+        long refused = 0;
         for (int r = first; r < first + count; r++) {
             int victim = r % victims;
             String where = "round " + r + " (" + fault.name().toLowerCase(Locale.ROOT) + " "
@@ -60,6 +61,7 @@ final class Rounds {
                 Outcome o = round(fault, victim, run + "-" + r + "-", where, random.nextLong(), problems);
                 inDoubt += o.inDoubt;
                 transactions += o.transactions;
+                refused += o.refusedWrites;
                 if (o.takeoverMillis >= 0) {
                     times.add(o.takeoverMillis);
                     storeTimes.add(o.settledMillis);
@@ -73,7 +75,8 @@ final class Rounds {
         }
         String label = (fault == TakeoverPart.Fault.KILL ? "kill -9 of one of " + coordinators.count()
                 + " coordinators, decisions of it pending" : "SIGSTOP of one of " + coordinators.count()
-                + " coordinators past its lease, then SIGCONT") + ", under " + clients + " clients; " + transactions
+                + " coordinators past its lease, then SIGCONT (" + refused + " late decision writes refused)")
+                + ", under " + clients + " clients; " + transactions
                 + " transactions; from the fault (min / median / max): to its last transaction finished "
                 + Times.describe(times) + ", to its lease settled in the store " + Times.describe(storeTimes);
         log.println("takeover: " + label);
@@ -81,7 +84,8 @@ final class Rounds {
                 problems.size(), inDoubt, problems);
     }
 
-    private record Outcome(long takeoverMillis, long settledMillis, long inDoubt, long transactions) {
+    private record Outcome(long takeoverMillis, long settledMillis, long inDoubt, long transactions,
+                           long refusedWrites) {
     }
 
     private Outcome round(TakeoverPart.Fault fault, int victim, String prefix, String where, long seed,
@@ -146,6 +150,7 @@ final class Rounds {
                             + " rolling back branches never decided); lease now %s%n", where, tookOverBy(node, logged),
                     takeover, fault == TakeoverPart.Fault.KILL ? "kill" : "pause", settled, after);
         }
+        long refusedBefore = refusedWrites(victim);
         if (fault == TakeoverPart.Fault.STOP) {
             coordinators.process(victim).signal("CONT");
             resumed(victim, after, where, problems);
@@ -155,8 +160,16 @@ final class Rounds {
             problems.add(where + ": a client did not come back from its request in 90 s");
         }
         long inDoubt = settle(victim, where, problems);
+        long refused = 0;
         if (fault == TakeoverPart.Fault.STOP && after != null) {
+            if ("late-write".equals(System.getProperty("dtc.campaign.takeover.break"))) {
+                store.forgeRecord(node, after.epoch() - 1, node + "~forged~1"); // the check must catch this
+            }
             lateWrites(node, after, where, problems);
+            refused = refusedWrites(victim) - refusedBefore;
+            log.printf(Locale.ROOT, "takeover: %s: the resumed node's log shows %d decision write(s) refused by the"
+                    + " store (transactions it went on with after SIGCONT; their branches are rolled back on a"
+                    + " survivor's word)%n", where, refused);
         }
         Map<String, String> rowsA = Rows.read(pg, TakeoverPart.DB_A, "random_rows", prefix);
         Map<String, String> rowsB = Rows.read(my, TakeoverPart.DB_B, "random_rows", prefix);
@@ -182,7 +195,7 @@ final class Rounds {
             problems.add(where + ": no transaction was told COMMITTED: the round proves nothing");
         }
         restart(victim, problems, where);
-        return new Outcome(takeover, settled, inDoubt, txs.size());
+        return new Outcome(takeover, settled, inDoubt, txs.size(), refused);
     }
 
     /** Whether now is the moment to strike (see {@link #round}). */
@@ -297,6 +310,18 @@ final class Rounds {
         } catch (Exception e) {
             problems.add(where + ": restarting " + coordinators.node(victim) + " failed: " + e);
         }
+    }
+
+    /**
+     * How many decision writes of coordinator {@code i} the store refused, as its log counts them (one ERROR line
+     * per transaction whose decision could not be written because another coordinator took the node over).
+     */
+    private long refusedWrites(int i) throws IOException {
+        if (!Files.exists(coordinators.log(i))) {
+            return 0;
+        }
+        return Files.readString(coordinators.log(i)).split(java.util.regex.Pattern.quote(
+                "the decision log failed: dev.dtc.log.SharedDecisionStore$LeaseLostException"), -1).length - 1;
     }
 
     /** How many times each coordinator's log says it took {@code node} over. */

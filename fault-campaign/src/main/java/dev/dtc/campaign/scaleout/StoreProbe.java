@@ -81,4 +81,20 @@ final class StoreProbe {
         }
         return ids;
     }
+
+    /**
+     * Writes a record of {@code node} under {@code epoch} behind the store's back, as an unfenced late write would:
+     * only for {@code -Ddtc.campaign.takeover.break=late-write}, to see the part's check catch it.
+     */
+    void forgeRecord(String node, long epoch, String txId) throws SQLException {
+        try (Connection c = pg.connect(database); PreparedStatement p = c.prepareStatement("INSERT INTO " + schema
+                + ".dtc_record (node, seq, tx_id, kind, payload, epoch) SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, 0,"
+                + " ''::bytea, ? FROM " + schema + ".dtc_record WHERE node = ?")) {
+            p.setString(1, node);
+            p.setString(2, txId);
+            p.setLong(3, epoch);
+            p.setString(4, node);
+            p.executeUpdate();
+        }
+    }
 }
