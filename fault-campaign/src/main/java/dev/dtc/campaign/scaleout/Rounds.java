@@ -121,39 +121,19 @@ final class Rounds {
         log.printf(Locale.ROOT, "takeover: %s: struck at epoch %d with %d decided transaction(s) of it not ended and"
                         + " %d prepared branch(es) with no decision (%d committed by it before)%n", where,
                 before == null ? -1 : before.epoch(), decided.size(), undecided, load.committedBy(victim));
-        // wait until the survivors took it over and finished: lease released settled at a later epoch, no record
-        // of the node left, no branch of it prepared
-        long deadline = t0 + ttl.plus(Duration.ofSeconds(120)).toNanos();
-        long takeover = -1;
-        long settled = -1; // the store's part done: lease released settled, no record left (branches may remain)
-        StoreProbe.Lease after = null;
-        while (System.nanoTime() < deadline) {
-            after = store.lease(node);
-            boolean storeDone = after != null && after.takenOverSince(before == null ? 0 : before.epoch())
-                    && store.records(node).isEmpty();
-            if (storeDone && settled < 0) {
-                settled = (System.nanoTime() - t0) / 1_000_000;
-            }
-            if (storeDone && branches.of(node).isEmpty()) {
-                takeover = (System.nanoTime() - t0) / 1_000_000;
-                break;
-            }
-            Thread.sleep(20);
-        }
-        if (takeover < 0) {
-            problems.add(where + ": not taken over and finished within " + ttl.plus(Duration.ofSeconds(120))
-                    .toSeconds() + " s: lease " + after + ", records " + store.records(node) + ", branches "
-                    + branches.of(node));
-        } else {
+        Finish finish = awaitFinished(node, before, t0, where, problems);
+        if (finish.takeoverMillis >= 0) {
             log.printf(Locale.ROOT, "takeover: %s: taken over by %s and finished %d ms after the %s (lease released"
                             + " settled with no record left after %d ms; the rest is the participants' recovery"
                             + " rolling back branches never decided); lease now %s%n", where, tookOverBy(node, logged),
-                    takeover, fault == TakeoverPart.Fault.KILL ? "kill" : "pause", settled, after);
+                    finish.takeoverMillis, fault == TakeoverPart.Fault.KILL ? "kill" : "pause", finish.settledMillis,
+                    finish.lease);
         }
+        StoreProbe.Lease after = finish.lease;
         long refusedBefore = refusedWrites(victim);
         if (fault == TakeoverPart.Fault.STOP) {
             coordinators.process(victim).signal("CONT");
-            resumed(victim, after, where, problems);
+            resumed(victim, where, problems);
         }
         Thread.sleep(1000); // the survivors under load a little longer, after the takeover
         if (!load.stop(Duration.ofSeconds(90))) {
@@ -161,7 +141,7 @@ final class Rounds {
         }
         long inDoubt = settle(victim, where, problems);
         long refused = 0;
-        if (fault == TakeoverPart.Fault.STOP && after != null) {
+        if (fault == TakeoverPart.Fault.STOP && finish.takeoverMillis >= 0) {
             if ("late-write".equals(System.getProperty("dtc.campaign.takeover.break"))) {
                 store.forgeRecord(node, after.epoch() - 1, node + "~forged~1"); // the check must catch this
             }
@@ -171,6 +151,45 @@ final class Rounds {
                     + " store (transactions it went on with after SIGCONT; their branches are rolled back on a"
                     + " survivor's word)%n", where, refused);
         }
+        List<Load.Tx> txs = load.transactions();
+        check(where, victim, prefix, txs, problems);
+        restart(victim, problems, where);
+        return new Outcome(finish.takeoverMillis, finish.settledMillis, inDoubt, txs.size(), refused);
+    }
+
+    /** When the node's work was finished, in ms from the fault (-1 if not in time), and its lease then. */
+    private record Finish(long takeoverMillis, long settledMillis, StoreProbe.Lease lease) {
+    }
+
+    /**
+     * Waits until the survivors took the node over and finished its work: lease released settled at a later
+     * epoch than {@code before}, no record of the node left (the store's part), and no branch of it prepared.
+     */
+    private Finish awaitFinished(String node, StoreProbe.Lease before, long t0, String where, List<String> problems)
+            throws Exception {
+        long deadline = t0 + ttl.plus(Duration.ofSeconds(120)).toNanos();
+        long settled = -1;
+        StoreProbe.Lease after = null;
+        while (System.nanoTime() < deadline) {
+            after = store.lease(node);
+            boolean storeDone = after != null && after.takenOverSince(before == null ? 0 : before.epoch())
+                    && store.records(node).isEmpty();
+            if (storeDone && settled < 0) {
+                settled = (System.nanoTime() - t0) / 1_000_000;
+            }
+            if (storeDone && branches.of(node).isEmpty()) {
+                return new Finish((System.nanoTime() - t0) / 1_000_000, settled, after);
+            }
+            Thread.sleep(20);
+        }
+        problems.add(where + ": not taken over and finished within " + ttl.plus(Duration.ofSeconds(120)).toSeconds()
+                + " s: lease " + after + ", records " + store.records(node) + ", branches " + branches.of(node));
+        return new Finish(-1, settled, after);
+    }
+
+    /** Checks every transaction of the round ({@link Verdicts}) against the rows and each survivor's answers. */
+    private void check(String where, int victim, String prefix, List<Load.Tx> txs, List<String> problems)
+            throws Exception {
         Map<String, String> rowsA = Rows.read(pg, TakeoverPart.DB_A, "random_rows", prefix);
         Map<String, String> rowsB = Rows.read(my, TakeoverPart.DB_B, "random_rows", prefix);
         List<CoordinatorCalls> survivors = new ArrayList<>();
@@ -179,7 +198,6 @@ final class Rounds {
                 survivors.add(coordinators.calls(i));
             }
         }
-        List<Load.Tx> txs = load.transactions();
         Verdicts.Result v = Verdicts.check(where, txs, rowsA, rowsB, survivors);
         log.printf(Locale.ROOT, "takeover: %s: %d transactions: told committed %d, rolled back %d, refused %d, no"
                         + " answer %d (of these committed %d); rows %d/%d; %d answers of survivors compared; %s%n", where,
@@ -194,8 +212,6 @@ final class Rounds {
         if (v.committed() == 0) {
             problems.add(where + ": no transaction was told COMMITTED: the round proves nothing");
         }
-        restart(victim, problems, where);
-        return new Outcome(takeover, settled, inDoubt, txs.size(), refused);
     }
 
     /** Whether now is the moment to strike (see {@link #round}). */
@@ -216,7 +232,7 @@ final class Rounds {
      * The resumed node must see it lost its lease: {@code /health} 503 with LEASE_LOST, and a new transaction
      * refused with 503; and it must not take its lease back.
      */
-    private void resumed(int victim, StoreProbe.Lease taken, String where, List<String> problems) throws Exception {
+    private void resumed(int victim, String where, List<String> problems) throws Exception {
         long deadline = System.nanoTime() + ttl.multipliedBy(2).plus(Duration.ofSeconds(10)).toNanos();
         Object[] health;
         do {
