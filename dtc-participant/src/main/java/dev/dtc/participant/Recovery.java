@@ -72,8 +72,26 @@ final class Recovery {
         }
     }
 
+    /**
+     * The branches to settle: those the database lists, and those this process prepared itself. When no
+     * connection can be had to ask the database, this process's own still are: on MySQL/MariaDB each prepared
+     * branch holds its connection, so when every connection is held by a branch whose coordinator gave up on it,
+     * finishing those branches (each on its own connection) is the only thing that frees one; waiting for a
+     * connection first would leave the participant refusing every prepare for good.
+     */
     private Set<String> preparedBranches() throws SQLException, XAException {
-        XAConnection xc = connections.borrow();
+        XAConnection xc;
+        try {
+            xc = connections.borrow();
+        } catch (SQLException e) {
+            Set<String> own = prepared.transactionIds();
+            if (own.isEmpty()) {
+                throw e;
+            }
+            LOG.warn("participant {}: recovery could not list the database's prepared branches ({}); settling the"
+                    + " {} this process holds", participant, e.getMessage(), own.size());
+            return new LinkedHashSet<>(own);
+        }
         Set<String> ids = new LinkedHashSet<>();
         try {
             ids.addAll(BranchXid.preparedIn(xc.getXAResource(), participant));

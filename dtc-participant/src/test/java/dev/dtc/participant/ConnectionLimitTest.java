@@ -132,4 +132,42 @@ class ConnectionLimitTest {
             assertThat(db.preparedTransactions(name)).isEmpty();
         }
     }
+
+    /**
+     * On MySQL/MariaDB prepared branches hold their connections; when every connection is held by a branch whose
+     * coordinator gave up on it (say it lost its lease after preparing, and another coordinator settled the
+     * transaction as never decided), recovery must still finish those branches: they are this process's own and
+     * their connections are at hand. It must not wait for a connection to list the database's branches first, or
+     * nothing ever frees one and the participant refuses every prepare from then on.
+     */
+    @Test
+    void onMariaDbBranchesHoldingEveryConnectionAreStillRolledBackByRecovery() throws Exception {
+        KitDatabase db = new KitDatabase.Mysql();
+        db.prepareSchema();
+        String name = "wedge-" + UUID.randomUUID().toString().substring(0, 8);
+        // IN_PROGRESS at first, so that both branches stay prepared and hold both connections
+        try (FakeCoordinator coordinator = new FakeCoordinator(0, FakeCoordinator.Answer.outcome("IN_PROGRESS"));
+             Participant p = Participant.builder().name(name).xaDataSource(db.xaDataSource())
+                     .work(new InventoryWork()).coordinator(coordinator.uri()).token(Served.TOKEN)
+                     .recoveryInterval(Duration.ofMillis(200)).maxConnections(2)
+                     .connectionWait(Duration.ofMillis(300)).build().start()) {
+            String a = "a-" + UUID.randomUUID();
+            String b = "b-" + UUID.randomUUID();
+            for (String tx : List.of(a, b)) {
+                assertThat(p.handle("POST", "/prepare", "Bearer " + Served.TOKEN, ("{\"transactionId\":\""
+                        + tx + "\",\"payload\":{}}").getBytes()).json()).contains("\"COMMIT\"");
+            }
+            assertThat(db.preparedTransactions(name)).containsExactlyInAnyOrder(a, b);
+            coordinator.answer(FakeCoordinator.Answer.presumedAbort()); // the coordinator settled them: never decided
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> db.preparedTransactions(name).isEmpty());
+            assertThat(db.reservations(a)).isZero();
+            assertThat(db.reservations(b)).isZero();
+            String c = "c-" + UUID.randomUUID();
+            assertThat(p.handle("POST", "/prepare", "Bearer " + Served.TOKEN, ("{\"transactionId\":\"" + c
+                    + "\",\"payload\":{}}").getBytes()).json()).as("connections free again").contains("\"COMMIT\"");
+            assertThat(p.handle("POST", "/rollback", "Bearer " + Served.TOKEN, ("{\"transactionId\":\"" + c
+                    + "\"}").getBytes()).status()).isEqualTo(200);
+        }
+    }
 }

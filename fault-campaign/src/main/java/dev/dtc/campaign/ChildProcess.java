@@ -66,6 +66,29 @@ public final class ChildProcess {
         return this;
     }
 
+    /** The process id, for signals the JDK cannot send ({@link #signal}); -1 when not running. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /**
+     * Sends a signal with {@code kill -SIGNAL pid}, e.g. {@code STOP} and {@code CONT} to pause and resume the
+     * process (the JDK sends only TERM and KILL).
+     *
+     * @throws IllegalStateException if the process is not running or {@code kill} fails
+     */
+    public void signal(String signal) throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running; cannot send SIG" + signal);
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed: " + out);
+        }
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

@@ -40,6 +40,11 @@ public final class CoordinatorCalls {
         this.token = token;
     }
 
+    /** The coordinator's base URL. */
+    public String url() {
+        return url;
+    }
+
     /** The client the calls use (for calls to others, e.g. the participants). */
     public HttpClient http() {
         return http;

@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The start-up the campaign's participant services (a participant kit in a JVM of its own) share. Their arguments:
- * participant name, port, postgres|mysql, JDBC URL, user, password, coordinator URL; the bearer token comes from
+ * participant name, port, postgres|mysql, JDBC URL, user, password, coordinator URL (or several, comma-separated,
+ * for coordinators that share a store); the bearer token comes from
  * {@code DTC_TOKEN}.
  */
 public final class ParticipantService {
@@ -48,14 +49,15 @@ public final class ParticipantService {
     }
 
     /**
-     * The kit's builder with the service's name, XA data source (PostgreSQL or MySQL/MariaDB), coordinator, token
+     * The kit's builder with the service's name, XA data source (PostgreSQL or MySQL/MariaDB), coordinator(s), token
      * and a recovery interval of 1 s; the caller adds its work, connections and the rest.
      */
     public Participant.Builder kit() {
         XADataSource xa = postgres ? XaDataSources.postgres(url, user, password)
                 : XaDataSources.mysql(url, user, password);
         return Participant.builder().name(name).xaDataSource(xa)
-                .coordinator(URI.create(coordinator)).token(System.getenv("DTC_TOKEN"))
+                .coordinators(java.util.Arrays.stream(coordinator.split(",")).map(URI::create).toList())
+                .token(System.getenv("DTC_TOKEN"))
                 .recoveryInterval(Duration.ofSeconds(1));
     }
 

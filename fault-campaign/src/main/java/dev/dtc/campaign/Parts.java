@@ -19,6 +19,7 @@ public final class Parts {
                 new dev.dtc.campaign.bank.BankPart(),
                 new dev.dtc.campaign.random.RandomPart(),
                 new dev.dtc.campaign.late.LatePart(),
+                new dev.dtc.campaign.scaleout.TakeoverPart(),
                 new dev.dtc.campaign.jtatakeover.JtaTakeoverPart()
         );
     }

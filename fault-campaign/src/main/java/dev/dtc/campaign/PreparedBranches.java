@@ -33,6 +33,23 @@ public final class PreparedBranches {
     }
 
     /**
+     * The global transaction id of a {@code pg_prepared_xacts} gid as the PostgreSQL JDBC driver writes an XA
+     * branch's ({@code formatId_base64(gtrid)_base64(bqual)}), read as ISO-8859-1; null for a gid of another form.
+     * The participant kit's gtrid is the coordinator's transaction id, so this tells whose branch it is.
+     */
+    public static String gtrid(String gid) {
+        String[] parts = gid.split("_");
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            return new String(java.util.Base64.getDecoder().decode(parts[1]), StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
      * The data (gtrid and bqual, read as ISO-8859-1) of the branches in MySQL/MariaDB's {@code XA RECOVER}
      * (server-wide, asked through {@code database}) that {@code ours} accepts.
      */

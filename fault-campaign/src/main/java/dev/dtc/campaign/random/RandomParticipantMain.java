@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * beside it, so that a transaction whose client got no answer can still be found. Served under {@code /tx}.
  *
  * <p>Arguments: participant name, port, postgres|mysql, JDBC URL, user, password, coordinator URL. Prints
- * {@code participant listening on URL} when ready. The bearer token comes from {@code DTC_TOKEN}.
+ * {@code participant listening on URL} when ready. The bearer token comes from {@code DTC_TOKEN}. The takeover part
+ * runs it too, with the URLs of its three coordinators.
  *
  * <p>To see the part's check fail on purpose: {@code -Ddtc.campaign.random.break=skip-insert} makes this participant
  * vote COMMIT on every fifth transaction without inserting its row (the campaign passes it to participant B only

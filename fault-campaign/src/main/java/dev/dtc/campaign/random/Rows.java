@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /** What the part reads from the databases: its rows, and the prepared branches left in them. */
-final class Rows {
+public final class Rows {
 
     private Rows() {
     }
 
     /** The rows whose key starts with the prefix: key to transaction id (the key itself where there is no id). */
-    static Map<String, String> read(DatabaseServer server, String database, String table, String prefix)
+    public static Map<String, String> read(DatabaseServer server, String database, String table, String prefix)
             throws SQLException {
         Map<String, String> rows = new HashMap<>();
         try (Connection c = server.connect(database);
