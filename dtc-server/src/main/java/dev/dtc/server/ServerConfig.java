@@ -24,7 +24,7 @@ record ServerConfig(String bind, int port, Path dataDir, String nodeName, String
                  int maxBodyBytes, Duration retention, Duration recoveryInterval, Duration phaseTwoTimeout,
                  Faults fault, long logSegmentBytes) {
         this(bind, port, dataDir, nodeName, token, maxParticipants, maxBodyBytes, retention, recoveryInterval,
-                phaseTwoTimeout, fault, logSegmentBytes, null, null, Duration.ofSeconds(10));
+                phaseTwoTimeout, fault, logSegmentBytes, null, null, Duration.ofSeconds(6));
     }
 
     /** With the decision log's default segment size. */

@@ -74,7 +74,7 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--lease-ttl", description = "with --store: how long this node's lease lasts without renewal;"
             + " it is renewed every fifth of it, and another coordinator takes the node over once it runs out"
             + " (default: ${DEFAULT-VALUE})")
-    String leaseTtl = "10s";
+    String leaseTtl = "6s";
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -104,6 +104,12 @@ public final class Engine implements AutoCloseable {
     private final Settings settings;
     /** With a shared store: the takeovers of dead nodes this engine runs. */
     private final Takeovers takeovers;
+    /**
+     * With a shared store: the thread that looks for dead nodes. Not {@link #background}: recovery passes and
+     * phase-two retries block there on slow participants, and a look queued behind them would leave a dead node's
+     * transactions waiting well past its lease.
+     */
+    private final ScheduledThreadPoolExecutor looker;
     /** Whether this engine finishes another node's work (it holds no entry in {@link #RUNNING}). */
     private final boolean takeover;
     private volatile String leaseLost;
@@ -167,10 +173,14 @@ public final class Engine implements AutoCloseable {
             this.takeovers = new Takeovers(this, shared);
             if (!s.takeoverInterval().isZero()) {
                 long ms = s.takeoverInterval().toMillis();
-                background.scheduleWithFixedDelay(takeovers::look, ms, ms, TimeUnit.MILLISECONDS);
+                this.looker = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + nodeName + "-takeover-look"));
+                looker.scheduleWithFixedDelay(takeovers::look, ms, ms, TimeUnit.MILLISECONDS);
+            } else {
+                this.looker = null;
             }
         } else {
             this.takeovers = null;
+            this.looker = null;
         }
     }
 
@@ -287,6 +297,9 @@ public final class Engine implements AutoCloseable {
         }
         closed = true;
         try {
+            if (looker != null) {
+                looker.shutdownNow();
+            }
             if (takeovers != null) {
                 takeovers.stop();
             }

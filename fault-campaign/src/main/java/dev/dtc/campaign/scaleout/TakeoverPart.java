@@ -69,7 +69,7 @@ public final class TakeoverPart implements Part {
     @Override
     public List<Tally> run(Size size, long seed, PrintStream log) throws Exception {
         int clients = size.pick(16, 64);
-        Duration ttl = Duration.ofSeconds(size.pick(3, 10));
+        Duration ttl = Duration.ofSeconds(size.pick(3, 6)); // full size: dtc-server's default --lease-ttl
         int killRounds = size.pick(1, 5);
         int stopRounds = size.pick(1, 3);
         DatabaseServer pg = TestDatabases.postgres();
