@@ -33,8 +33,15 @@ final class CoordinatorClient {
         COMMITTED, ROLLED_BACK, IN_PROGRESS, UNKNOWN
     }
 
-    /** The answer and how it was read, for the audit line. */
-    record Answer(Outcome outcome, String detail) {
+    /**
+     * The answer and how it was read, for the audit line.
+     *
+     * @param retryAfter when the coordinator asked to be asked again (503 with Retry-After), else null
+     */
+    record Answer(Outcome outcome, String detail, java.time.Duration retryAfter) {
+        Answer(Outcome outcome, String detail) {
+            this(outcome, detail, null);
+        }
     }
 
     /**
@@ -93,7 +100,7 @@ final class CoordinatorClient {
         Answer answer = read(response.statusCode(), response.body(),
                 response.headers().firstValue("Retry-After").orElse(null));
         // only a clear answer is acted on: an unclear one (421, 502-504) reads as UNKNOWN already
-        return new Answer(answer.outcome(), result.explain(answer.detail()));
+        return new Answer(answer.outcome(), result.explain(answer.detail()), answer.retryAfter());
     }
 
     /**
@@ -234,8 +241,14 @@ final class CoordinatorClient {
             return new Answer(Outcome.ROLLED_BACK, "404 presumed ROLLED_BACK (never decided)");
         }
         if (status == 503) {
+            java.time.Duration after = null;
+            try {
+                after = retryAfter == null ? null : java.time.Duration.ofSeconds(Long.parseLong(retryAfter.strip()));
+            } catch (NumberFormatException e) {
+                // an HTTP date or garbage: back off as usual
+            }
             return new Answer(Outcome.UNKNOWN, "503 coordinator not ready"
-                    + (retryAfter == null ? "" : ", retry after " + retryAfter + " s"));
+                    + (retryAfter == null ? "" : ", retry after " + retryAfter + " s"), after);
         }
         return new Answer(Outcome.UNKNOWN, status + " " + abbreviate(body));
     }

@@ -125,7 +125,10 @@ final class Recovery {
         audit.step(transactionId, "recovery: coordinator answered " + answer.detail());
         if (answer.outcome() != CoordinatorClient.Outcome.COMMITTED
                 && answer.outcome() != CoordinatorClient.Outcome.ROLLED_BACK) {
-            Duration delay = backOff(transactionId);
+            // A coordinator that says when to ask again (a takeover about to happen, a start) is asked then, not
+            // after a doubled delay: the locks of this branch are held until the answer comes.
+            Duration delay = answer.retryAfter() != null ? askAgainIn(transactionId, answer.retryAfter())
+                    : backOff(transactionId);
             audit.step(transactionId, "recovery: stays prepared (locks held), asking again in " + delay.toMillis()
                     + " ms");
             return;
@@ -148,6 +151,14 @@ final class Recovery {
         } finally {
             lock.close();
         }
+    }
+
+    /** Asks again after {@code after} (at most {@link #MAX_DELAY}), keeping the backoff where it was. */
+    private Duration askAgainIn(String transactionId, Duration after) {
+        Duration delay = after.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : after.isNegative() ? Duration.ZERO : after;
+        Wait w = waiting.get(transactionId);
+        waiting.put(transactionId, new Wait(System.nanoTime() + delay.toNanos(), w == null ? interval : w.delay()));
+        return delay;
     }
 
     private Duration backOff(String transactionId) {
