@@ -57,9 +57,17 @@ final class ScaleBenchmark {
             Duration window,
             int participants,
             StoreDatabase store,
+            Duration commitProbe,
             long timeoutMs,
             String token) {
     }
+
+    /** What a run measured: each configuration, and the database's commit rate measured before them (or none). */
+    record Run(List<ScalePoint> points, List<CommitProbe.Result> commitProbe) {
+    }
+
+    /** Connections of the commit probe: one (one coordinator's writer), three (shared-3's writers), sixteen. */
+    private static final List<Integer> PROBE_CONNECTIONS = List.of(1, 3, 16);
 
     /** How long a stopped coordinator's database sessions may take to end. */
     private static final Duration BACKENDS_GONE = Duration.ofSeconds(20);
@@ -72,17 +80,25 @@ final class ScaleBenchmark {
         this.progress = progress;
     }
 
-    List<ScalePoint> run() throws Exception {
+    Run run() throws Exception {
         List<ScalePoint> points = new ArrayList<>();
+        List<CommitProbe.Result> probe = List.of();
         if (settings.configurations().stream().anyMatch(Configuration::shared)) {
             settings.store().createIfMissing();
+            if (!settings.commitProbe().isZero()) {
+                progress.println("== commit probe: single-row INSERTs, auto-committed, " + PROBE_CONNECTIONS
+                        + " connections, " + settings.commitProbe().toMillis() + " ms each");
+                probe = CommitProbe.run(settings.store(), "bench_probe_" + ProcessHandle.current().pid(),
+                        PROBE_CONNECTIONS, settings.commitProbe());
+                probe.forEach(r -> progress.println("   " + r.describe()));
+            }
         }
         try (NoOpParticipants noOps = NoOpParticipants.start(settings.participants(), settings.token())) {
             for (Configuration configuration : settings.configurations()) {
                 points.add(measure(configuration, noOps));
             }
         }
-        return points;
+        return new Run(points, probe);
     }
 
     private ScalePoint measure(Configuration configuration, NoOpParticipants noOps) throws Exception {
@@ -126,9 +142,9 @@ final class ScaleBenchmark {
                     + settings.warmup().toMillis() + " ms warm-up + " + settings.window().toMillis() + " ms");
             noOps.reset();
             List<CpuMeter> meters = coordinators.stream().map(c -> CpuMeter.of(c.handle())).toList();
-            PostgresWindow postgres = new PostgresWindow(store != null && store.local());
+            WindowSamples samples = new WindowSamples(store != null && store.local());
             RemotePoint p = ClientLoad.run(workload(json, coordinators, noOps), settings.clients(), settings.warmup(),
-                    settings.window(), CpuMeter.sum(meters), CpuMeter.thisJvm(), postgres);
+                    settings.window(), CpuMeter.sum(meters), CpuMeter.thisJvm(), samples);
             p = p.withCheck(RemoteBenchmark.check(p, noOps.counts(), settings.participants(), settings.participants()));
             for (CoordinatorProcess c : coordinators) {
                 if (!c.alive()) {
@@ -148,9 +164,10 @@ final class ScaleBenchmark {
                 }
                 StoreDatabase.Counters delta = store.counters().minus(before);
                 Map<String, StoreDatabase.TableRows> rows = store.tableRows(schema);
-                cost = new ScalePoint.StoreCost(pointTransactions, delta, postgres.nanos(), sinceSchema, rows);
+                cost = new ScalePoint.StoreCost(pointTransactions, delta, samples.postgresNanos(), sinceSchema, rows);
             }
-            ScalePoint result = new ScalePoint(configuration.label(), configuration.coordinators(), p, cost);
+            ScalePoint result = new ScalePoint(configuration.label(), configuration.coordinators(), p,
+                    samples.machineNanos(), cost);
             progress.println(progressLine(result));
             return result;
         } finally {
@@ -203,32 +220,41 @@ final class ScaleBenchmark {
         return line.toString();
     }
 
-    /** The PostgreSQL server's CPU over the window, sampled at its edges from /proc. */
-    private static final class PostgresWindow implements ClientLoad.Edges {
-        private final boolean enabled;
-        private final AtomicReference<Map<Long, Long>> start = new AtomicReference<>(Map.of());
-        private volatile long nanos = -1;
+    /** The PostgreSQL server's and the whole machine's CPU over the window, sampled at its edges from /proc. */
+    private static final class WindowSamples implements ClientLoad.Edges {
+        private final boolean postgres;
+        private final AtomicReference<Map<Long, Long>> postgresStart = new AtomicReference<>(Map.of());
+        private volatile long postgresNanos = -1;
+        private volatile long machineStart = -1;
+        private volatile long machineNanos = -1;
 
-        PostgresWindow(boolean enabled) {
-            this.enabled = enabled;
+        WindowSamples(boolean postgres) {
+            this.postgres = postgres;
         }
 
         @Override
         public void windowStarts() {
-            if (enabled) {
-                start.set(PostgresCpu.sample());
+            machineStart = MachineCpu.busyNanos();
+            if (postgres) {
+                postgresStart.set(PostgresCpu.sample());
             }
         }
 
         @Override
         public void windowEnds() {
-            if (enabled) {
-                nanos = PostgresCpu.nanosBetween(start.get(), PostgresCpu.sample());
+            long machine = MachineCpu.busyNanos();
+            machineNanos = machine < 0 || machineStart < 0 ? -1 : machine - machineStart;
+            if (postgres) {
+                postgresNanos = PostgresCpu.nanosBetween(postgresStart.get(), PostgresCpu.sample());
             }
         }
 
-        long nanos() {
-            return nanos;
+        long postgresNanos() {
+            return postgresNanos;
+        }
+
+        long machineNanos() {
+            return machineNanos;
         }
     }
 }

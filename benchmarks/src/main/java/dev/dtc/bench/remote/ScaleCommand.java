@@ -65,6 +65,11 @@ public final class ScaleCommand implements Callable<Integer> {
                     + " counts at most 10 s after it went idle (default: ${DEFAULT-VALUE} s).")
     double statsSettleSeconds;
 
+    @Option(names = "--commit-probe", paramLabel = "SECONDS", defaultValue = "3",
+            description = "Before the configurations, measure the database's commits/s with 1, 3 and 16 connections"
+                    + " inserting a row per commit, this long each (default: ${DEFAULT-VALUE} s; 0: none).")
+    double commitProbeSeconds;
+
     @Option(names = {"-p", "--participant-count"}, paramLabel = "N", defaultValue = "3",
             description = "No-op participants per transaction (default: ${DEFAULT-VALUE}).")
     int participantCount;
@@ -95,7 +100,8 @@ public final class ScaleCommand implements Callable<Integer> {
             settings.store().createIfMissing();
             database = settings.store().settings();
         }
-        List<ScalePoint> points = new ScaleBenchmark(settings, System.err).run();
+        ScaleBenchmark.Run run = new ScaleBenchmark(settings, System.err).run();
+        List<ScalePoint> points = run.points();
         String loadAfter = RemoteCommand.loadAverage();
         ScaleReport report = new ScaleReport(points, Runtime.getRuntime().availableProcessors());
 
@@ -127,6 +133,11 @@ public final class ScaleCommand implements Callable<Integer> {
                     + " all postgres processes of this machine, from /proc, over the window%n",
                     settings.statsSettle().toMillis() / 1000.0));
         }
+        if (!run.commitProbe().isEmpty()) {
+            out.append("- the database's commit rate before the run (single-row INSERT of 100 bytes per auto-committed"
+                    + " transaction, back to back): ").append(run.commitProbe().stream().map(CommitProbe.Result::describe)
+                    .collect(java.util.stream.Collectors.joining("; "))).append('\n');
+        }
         out.append('\n').append(report.render());
         System.out.println(out);
         return report.clean() ? 0 : 1;
@@ -144,9 +155,10 @@ public final class ScaleCommand implements Callable<Integer> {
         if (clients < 1) {
             throw new ParameterException(spec.commandLine(), "--clients must be at least 1, got " + clients);
         }
-        if (durationSeconds <= 0 || warmupSeconds < 0 || jitWarmupSeconds < 0 || statsSettleSeconds < 0) {
+        if (durationSeconds <= 0 || warmupSeconds < 0 || jitWarmupSeconds < 0 || statsSettleSeconds < 0
+                || commitProbeSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--duration must be above 0; --warmup, --jit-warmup and"
-                    + " --stats-settle at least 0 seconds");
+                    + " --stats-settle, --commit-probe at least 0 seconds");
         }
         if (participantCount < 1 || participantCount > 32) {
             throw new ParameterException(spec.commandLine(), "--participant-count: 1 to 32, got " + participantCount);
@@ -170,7 +182,7 @@ public final class ScaleCommand implements Callable<Integer> {
                 serverJvmOptions != null ? serverJvmOptions : List.of("-Xms1g", "-Xmx1g"), true,
                 workDirectory != null ? workDirectory : jarDir, List.copyOf(parsed), clients,
                 millis(jitWarmupSeconds), millis(statsSettleSeconds), millis(warmupSeconds), millis(durationSeconds),
-                participantCount, store, timeoutMs, "bench-" + UUID.randomUUID());
+                participantCount, store, millis(commitProbeSeconds), timeoutMs, "bench-" + UUID.randomUUID());
     }
 
     private static Duration millis(double seconds) {

@@ -8,9 +8,10 @@ import java.util.Map;
  * @param configuration {@code file} or {@code shared-N}
  * @param coordinators  coordinator processes it ran
  * @param point         the clients' view and the coordinators' and this JVM's CPU over the window
+ * @param machineCpuNanos CPU the whole machine was busy over the window (all cores, all processes), -1 if unknown
  * @param store         what the shared store cost, or null for the file log
  */
-record ScalePoint(String configuration, int coordinators, RemotePoint point, StoreCost store) {
+record ScalePoint(String configuration, int coordinators, RemotePoint point, long machineCpuNanos, StoreCost store) {
 
     /**
      * What the PostgreSQL store did for one configuration.

@@ -62,17 +62,19 @@ final class ScaleReport {
     }
 
     private String usage() {
-        StringBuilder out = new StringBuilder("| configuration | CPU µs/tx, all processes | cores busy (of " + cores
-                + ") | database transactions/s | tx/s one PostgreSQL core carries | coordinator CPU per PostgreSQL CPU |\n");
-        out.append("|---|---:|---:|---:|---:|---:|\n");
+        StringBuilder out = new StringBuilder("| configuration | CPU µs/tx, these processes | cores they kept busy"
+                + " | cores busy, whole machine (of " + cores + ") | database transactions/s"
+                + " | tx/s one PostgreSQL core carries | coordinator CPU per PostgreSQL CPU |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (ScalePoint s : points) {
             RemotePoint p = s.point();
             ScalePoint.StoreCost c = s.store();
             double pg = c == null ? Double.NaN : p.cpuMicrosPerTransaction(c.postgresCpuNanos());
             double coordinator = p.cpuMicrosPerTransaction(p.coordinatorCpuNanos());
             double all = coordinator + p.cpuMicrosPerTransaction(p.localCpuNanos()) + (c == null ? 0 : pg);
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", s.configuration(), cpu(all),
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", s.configuration(), cpu(all),
                     Double.isNaN(all) ? "—" : String.format(Locale.ROOT, "%.2f", all * p.committed() / 1e6 / p.seconds()),
+                    s.machineCpuNanos() < 0 ? "—" : String.format(Locale.ROOT, "%.2f", s.machineCpuNanos() / 1e9 / p.seconds()),
                     c == null ? "—" : grouped(c.commitsPerTransaction() * p.transactionsPerSecond()),
                     c == null || Double.isNaN(pg) ? "—" : grouped(1e6 / pg),
                     c == null || Double.isNaN(pg) ? "—" : String.format(Locale.ROOT, "%.1f", coordinator / pg)));
@@ -112,26 +114,17 @@ final class ScaleReport {
     /** What the numbers say, from the numbers. */
     String explanation() {
         StringBuilder out = new StringBuilder();
-        double minBusy = Double.MAX_VALUE;
-        double maxBusy = 0;
         for (ScalePoint s : points) {
-            double busy = busyCores(s);
-            if (!Double.isNaN(busy)) {
-                minBusy = Math.min(minBusy, busy);
-                maxBusy = Math.max(maxBusy, busy);
+            double ours = busyCores(s);
+            double machine = s.machineCpuNanos() < 0 ? Double.NaN : s.machineCpuNanos() / 1e9 / s.point().seconds();
+            if (Double.isNaN(ours) || Double.isNaN(machine)) {
+                continue;
             }
-        }
-        if (maxBusy > 0) {
-            out.append(String.format(Locale.ROOT, "The processes measured kept %.2f to %.2f of the %d cores busy. ",
-                    minBusy, maxBusy, cores));
-            if (minBusy >= 0.85 * cores) {
-                out.append("Every configuration is bound by this machine's CPU: more coordinators share the same cores"
-                        + " with the clients, the participants and PostgreSQL, so they cannot add throughput; what"
-                        + " differs is the CPU each transaction costs. ");
-            } else {
-                out.append("Where fewer than all cores were busy, something other than the CPU held the transactions"
-                        + " back (waiting for the database's commits, or for the other processes' turn). ");
-            }
+            out.append(String.format(Locale.ROOT, "%s: the machine was %.0f %% busy, %.2f of %d cores", s.configuration(),
+                    100 * machine / cores, machine, cores));
+            out.append(String.format(Locale.ROOT, ", %.2f of them the benchmark's processes", ours));
+            out.append(machine >= 0.9 * cores ? " (bound by the CPU). " : " (not bound by the CPU: the transactions"
+                    + " waited for something else). ");
         }
         for (ScalePoint s : points) {
             ScalePoint.StoreCost c = s.store();

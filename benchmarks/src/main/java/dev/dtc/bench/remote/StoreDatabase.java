@@ -216,6 +216,11 @@ final class StoreDatabase {
         return DriverManager.getConnection(adminJdbcUrl, url.user(), url.password());
     }
 
+    /** A connection to the store's database (its transactions count in its statistics: not during a point). */
+    Connection connect() throws SQLException {
+        return store();
+    }
+
     private Connection store() throws SQLException {
         return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
     }

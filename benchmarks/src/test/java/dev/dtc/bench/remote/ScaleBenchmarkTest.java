@@ -36,13 +36,17 @@ class ScaleBenchmarkTest {
                 CoordinatorProcess.Launch.classPath(System.getProperty("java.class.path")),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), true, work,
                 List.of(ScaleBenchmark.Configuration.parse("shared-1")), 2, Duration.ZERO, Duration.ZERO,
-                Duration.ofMillis(200), Duration.ofMillis(700), 3, StoreDatabase.parse(url), 5000, "test-token");
+                Duration.ofMillis(200), Duration.ofMillis(700), 3, StoreDatabase.parse(url), Duration.ofMillis(300), 5000,
+                "test-token");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        List<ScalePoint> points = new ScaleBenchmark(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        ScaleBenchmark.Run run = new ScaleBenchmark(settings, new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+        List<ScalePoint> points = run.points();
 
         String log = progress.toString(StandardCharsets.UTF_8);
         assertThat(points).as(log).hasSize(1);
+        assertThat(run.commitProbe()).extracting(CommitProbe.Result::connections).containsExactly(1, 3, 16);
+        assertThat(run.commitProbe()).allSatisfy(r -> assertThat(r.commitsPerSecond()).isPositive());
         ScalePoint shared = points.get(0);
         RemotePoint p = shared.point();
         assertThat(p.committed()).as(log).isPositive();
@@ -79,8 +83,8 @@ class ScaleBenchmarkTest {
         ScalePoint.StoreCost cost = new ScalePoint.StoreCost(10_000, new StoreDatabase.Counters(2_500, 2_000, 0, 5_000_000),
                 800_000_000L, 12_000, Map.of("dtc_record", new StoreDatabase.TableRows(12_000, 0, 12_000)));
 
-        ScaleReport report = new ScaleReport(List.of(new ScalePoint("file", 1, file, null),
-                new ScalePoint("shared-1", 1, shared, cost)), 2);
+        ScaleReport report = new ScaleReport(List.of(new ScalePoint("file", 1, file, 18_000_000_000L, null),
+                new ScalePoint("shared-1", 1, shared, 8_000_000_000L, cost)), 2);
         String table = report.render();
 
         assertThat(table)
@@ -88,10 +92,12 @@ class ScaleBenchmarkTest {
                 .contains("| shared-1 | 1 | 800 | 1.000 | 2.000 | 0 | 0 | 300 | 100 | 100 | 0.250 | 0.200 |")
                 // 500 µs of all processes per tx at 800 tx/s = 0.4 cores; 0.25 × 800 = 200 database tx/s;
                 // 10^6 / 100 µs = 10,000 tx/s per PostgreSQL core; 300 / 100 = 3 coordinator cores per PostgreSQL core
-                .contains("| shared-1 | 500 | 0.40 | 200 | 10,000 | 3.0 |")
+                .contains("| shared-1 | 500 | 0.40 | 0.80 | 200 | 10,000 | 3.0 |")
+                .contains("file: the machine was 90 % busy, 1.80 of 2 cores, 0.40 of them the benchmark's processes (bound by the CPU)")
+                .contains("shared-1: the machine was 40 % busy")
                 .contains("dtc_record 1.000 inserted, 1.000 deleted");
         assertThat(report.clean()).isTrue();
-        assertThat(new ScaleReport(List.of(new ScalePoint("file", 1, point(1, 1, 1, "participants saw 1 prepare"), null)), 2)
+        assertThat(new ScaleReport(List.of(new ScalePoint("file", 1, point(1, 1, 1, "participants saw 1 prepare"), -1, null)), 2)
                 .clean()).isFalse();
     }
 
