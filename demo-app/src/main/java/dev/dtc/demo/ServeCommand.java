@@ -55,7 +55,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--coordinator", paramLabel = "URL", defaultValue = "${env:DTC_DEMO_COORDINATOR:-http://127.0.0.1:8080}",
             description = "The coordinator, which the service's recovery asks for the outcome of a branch left"
-                    + " prepared (default: ${DEFAULT-VALUE}; env DTC_DEMO_COORDINATOR).")
+                    + " prepared (default: ${DEFAULT-VALUE}; env DTC_DEMO_COORDINATOR). Several coordinators on a"
+                    + " shared store: their URLs separated by commas; the service moves to the next when one does"
+                    + " not answer.")
     String coordinator;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the bearer token (instead of"
@@ -134,7 +136,10 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--hang-on-prepare must be at least 1 second");
             }
             String token = Tokens.read(tokenFile);
-            URI coordinatorUri = Tokens.httpUrl("--coordinator", coordinator);
+            java.util.List<URI> coordinatorUris = new java.util.ArrayList<>();
+            for (String c : coordinator.split(",")) {
+                coordinatorUris.add(Tokens.httpUrl("--coordinator", c.strip()));
+            }
             DatabaseNames names = common.databaseNames();
             ServerAddress.Kind kind = Shop.INVENTORY.equals(service) ? ServerAddress.Kind.MYSQL : ServerAddress.Kind.POSTGRES;
 
@@ -165,7 +170,7 @@ final class ServeCommand implements Callable<Integer> {
             opened.push(http);
             // the URL the coordinator calls: given when the service joins a transaction, and when it registers
             Participant participant = Participant.builder().name(database).xaDataSource(xa).work(work)
-                    .coordinator(coordinatorUri).token(token)
+                    .coordinators(coordinatorUris).token(token)
                     .recoveryInterval(Duration.ofSeconds(recoveryIntervalSeconds)).maxConnections(maxConnections)
                     .advertisedUrl(URI.create(http.url()))
                     .register(register)
@@ -175,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
             opened.push(http); // stopped first: no request arrives at a closed participant
             ChainedApi.Fault fault = exitAfterJoin ? ChainedApi.Fault.EXIT_AFTER_JOIN
                     : exitBeforeCommit ? ChainedApi.Fault.EXIT_BEFORE_COMMIT : ChainedApi.Fault.NONE;
-            http.serve(service, participant, ChainedApi.of(service, participant, new DtcClient(coordinatorUri, token),
+            http.serve(service, participant, ChainedApi.of(service, participant, new DtcClient(coordinatorUris, token),
                     fault), exitAfterPrepare);
 
             CountDownLatch stopped = new CountDownLatch(1);

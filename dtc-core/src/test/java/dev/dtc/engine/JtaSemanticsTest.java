@@ -94,9 +94,11 @@ class JtaSemanticsTest {
         tm.begin();
         tm.getTransaction().enlistResource(a);
         tm.getTransaction().enlistResource(b);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> a.rolledBack.size() == 1 && b.rolledBack.size() == 1);
-        assertThat(tm.getStatus()).isEqualTo(Status.STATUS_ROLLEDBACK);
+        // the resources see their rollback a moment before the transaction's status says ROLLEDBACK (it is
+        // ROLLING_BACK meanwhile); the status is the calling thread's, so poll on this thread
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInSameThread()
+                .until(() -> a.rolledBack.size() == 1 && b.rolledBack.size() == 1
+                        && tm.getStatus() == Status.STATUS_ROLLEDBACK);
         assertThatThrownBy(tm::commit).isInstanceOf(RollbackException.class).hasMessageContaining("timed out");
         assertThat(tm.getStatus()).isEqualTo(Status.STATUS_NO_TRANSACTION);
         assertThat(f.count(EventType.TIMEOUT)).isEqualTo(1);

@@ -4,17 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 
 /**
- * Asks the coordinator what became of a transaction: {@code GET {coordinator}/v1/transactions/{id}}. Only a clear
+ * The participant's calls to the coordinators, each sent to them in turn until one gives a clear answer (see
+ * {@link CoordinatorFailover}: a 404 from a live coordinator is final; a refused connection, a timeout, a 421, 502,
+ * 503 or 504 moves on to the next). With one coordinator, exactly that one is asked.
+ *
+ * <p>Asks the coordinator what became of a transaction: {@code GET {coordinator}/v1/transactions/{id}}. Only a clear
  * answer is acted on. Anything else (503 while the coordinator reads its log, a timeout, a refused connection, a
  * 404 that does not say "presumed rolled back", an unexpected body) is {@link Outcome#UNKNOWN}, and the branch stays
  * prepared: guessing would break atomicity, waiting only holds locks longer.
@@ -41,8 +43,9 @@ final class CoordinatorClient {
      * @param ok      the coordinator accepted it (PUT: 200 or 201; DELETE: 204, or 404 "not registered")
      * @param status  the HTTP status, or 0 if no answer came
      * @param detail  what happened, for the log: the coordinator's {@code error}, or why nothing was answered
+     * @param coordinator the coordinator whose clear answer this is, or null if none answered clearly
      */
-    record RegistryAnswer(boolean ok, int status, String detail) {
+    record RegistryAnswer(boolean ok, int status, String detail, URI coordinator) {
     }
 
     /**
@@ -57,68 +60,78 @@ final class CoordinatorClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI base;
-    private final String authorization;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final CoordinatorFailover coordinators;
 
-    CoordinatorClient(URI coordinator, String token, Duration timeout) {
-        String s = coordinator.toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        this.authorization = "Bearer " + token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    /**
+     * @param coordinators checked by {@link CoordinatorUrls#check}: every call goes to them in turn until one gives a
+     *                     clear answer (see {@link CoordinatorFailover})
+     * @param timeout      how long each attempt waits for one coordinator, connecting included
+     */
+    CoordinatorClient(List<URI> coordinators, String token, Duration timeout) {
+        this.coordinators = new CoordinatorFailover(coordinators, token, timeout);
+    }
+
+    /** The coordinators, in the configured order. */
+    List<URI> coordinators() {
+        return coordinators.coordinators();
     }
 
     /** @param transactionId a valid id: its characters need no escaping in a URL path */
     Answer outcomeOf(String transactionId) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/transactions/" + transactionId))
-                .timeout(timeout).header("Authorization", authorization).header("Accept", "application/json")
-                .GET().build();
-        HttpResponse<String> response;
+        CoordinatorFailover.Result result;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return new Answer(Outcome.UNKNOWN, "coordinator unreachable: " + e);
+            result = coordinators.send("/v1/transactions/" + transactionId,
+                    b -> b.header("Accept", "application/json").GET(), CoordinatorFailover.Resend.WHEN_UNCLEAR);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(Outcome.UNKNOWN, "interrupted");
         }
-        return read(response.statusCode(), response.body(),
+        HttpResponse<String> response = result.response();
+        if (response == null) {
+            return new Answer(Outcome.UNKNOWN, result.explain("coordinator unreachable: " + result.failure()));
+        }
+        Answer answer = read(response.statusCode(), response.body(),
                 response.headers().firstValue("Retry-After").orElse(null));
+        // only a clear answer is acted on: an unclear one (421, 502-504) reads as UNKNOWN already
+        return new Answer(answer.outcome(), result.explain(answer.detail()));
     }
 
     /**
-     * {@code POST /v1/transactions/{id}/participants}: enlists this participant in an open transaction.
+     * {@code POST /v1/transactions/{id}/participants}: enlists this participant in an open transaction. Sent to the
+     * next coordinator when one gives no clear answer: if an earlier attempt did enlist, the next one is answered
+     * 200 "already enlisted", which the joiner treats as a lost branch (the transaction then only rolls back) —
+     * safe, never a commit without this participant's vote.
      *
      * @param transactionId a valid id: its characters need no escaping in a URL path
      */
     EnlistAnswer enlist(String transactionId, String name, URI url) {
         String body = JSON.createObjectNode().put("name", name).put("url", url.toString()).toString();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/transactions/" + transactionId
-                        + "/participants")).timeout(timeout)
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response;
+        CoordinatorFailover.Result result;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return new EnlistAnswer(false, 0, "coordinator unreachable (" + describe(e) + ")");
+            result = coordinators.send("/v1/transactions/" + transactionId + "/participants",
+                    b -> b.header("Content-Type", "application/json").header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)), CoordinatorFailover.Resend.WHEN_UNCLEAR);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new EnlistAnswer(false, 0, "interrupted");
         }
+        HttpResponse<String> response = result.response();
+        if (response == null) {
+            return new EnlistAnswer(false, 0, result.explain("coordinator unreachable ("
+                    + CoordinatorFailover.describe(result.failure()) + ")"));
+        }
         int status = response.statusCode();
         if (status == 200 || status == 201) {
-            return new EnlistAnswer(true, status, status == 201 ? "201 enlisted" : "200 already enlisted");
+            return new EnlistAnswer(true, status, result.explain(status == 201 ? "201 enlisted"
+                    : "200 already enlisted"));
         }
-        return new EnlistAnswer(false, status, status + " " + errorOf(response.body())
-                + (status == 401 ? " (check that this participant's token is the coordinator's)" : ""));
+        return new EnlistAnswer(false, status, result.explain(status + " " + errorOf(response.body())
+                + (status == 401 ? " (check that this participant's token is the coordinator's)" : "")));
     }
 
     /**
-     * {@code PUT /v1/participants/{name}}: registers or renews.
+     * {@code PUT /v1/participants/{name}}: registers or renews, at the first coordinator that answers clearly (the
+     * coordinators share the registry).
      *
      * @param name  a valid participant name: its characters need no escaping in a URL path
      * @param ttl   null for a registration that never expires
@@ -128,70 +141,65 @@ final class CoordinatorClient {
         if (ttl != null) {
             body.put("ttlMs", ttl.toMillis());
         }
-        HttpRequest request = HttpRequest.newBuilder(participantUri(name)).timeout(timeout)
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        HttpResponse<String> response;
+        CoordinatorFailover.Result result;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e) + ")");
+            result = coordinators.send("/v1/participants/" + name,
+                    b -> b.header("Content-Type", "application/json").header("Accept", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString())),
+                    CoordinatorFailover.Resend.WHEN_UNCLEAR);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RegistryAnswer(false, 0, "interrupted");
+            return new RegistryAnswer(false, 0, "interrupted", null);
         }
-        return readRegistration(response.statusCode(), response.body());
+        HttpResponse<String> response = result.response();
+        if (response == null) {
+            return new RegistryAnswer(false, 0, result.explain("coordinator unreachable ("
+                    + CoordinatorFailover.describe(result.failure()) + ")"), null);
+        }
+        RegistryAnswer read = readRegistration(response.statusCode(), response.body());
+        return new RegistryAnswer(read.ok(), read.status(), result.explain(read.detail()),
+                result.clear() ? result.coordinator() : null);
     }
 
     static RegistryAnswer readRegistration(int status, String body) {
         if (status == 200 || status == 201) {
             String expiresAt = field(body, "expiresAt");
             return new RegistryAnswer(true, status, (status == 201 ? "201 created" : "200 updated")
-                    + (expiresAt.isEmpty() ? "" : ", expires at " + expiresAt));
+                    + (expiresAt.isEmpty() ? "" : ", expires at " + expiresAt), null);
         }
         return new RegistryAnswer(false, status, status + " " + errorOf(body)
-                + (status == 401 ? " (check that this participant's token is the coordinator's)" : ""));
+                + (status == 401 ? " (check that this participant's token is the coordinator's)" : ""), null);
     }
 
     /**
-     * {@code DELETE /v1/participants/{name}}, waiting at most {@code wait} in all (connecting included): best
-     * effort, for close.
+     * {@code DELETE /v1/participants/{name}}, waiting at most {@code wait} per coordinator tried (connecting
+     * included): best effort, for close.
      */
     RegistryAnswer deregister(String name, Duration wait) {
-        HttpRequest request = HttpRequest.newBuilder(participantUri(name)).timeout(wait)
-                .header("Authorization", authorization).header("Accept", "application/json").DELETE().build();
-        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> response;
+        CoordinatorFailover.Result result;
         try {
-            response = sent.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            sent.cancel(true);
-            return new RegistryAnswer(false, 0, "no answer within " + wait.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            return new RegistryAnswer(false, 0, "coordinator unreachable (" + describe(e.getCause()) + ")");
+            result = coordinators.send("/v1/participants/" + name, b -> b.header("Accept", "application/json")
+                    .DELETE(), wait, CoordinatorFailover.Resend.WHEN_UNCLEAR);
         } catch (InterruptedException e) {
-            sent.cancel(true);
             Thread.currentThread().interrupt();
-            return new RegistryAnswer(false, 0, "interrupted");
+            return new RegistryAnswer(false, 0, "interrupted", null);
+        }
+        HttpResponse<String> response = result.response();
+        if (response == null) {
+            IOException failure = result.failure();
+            return new RegistryAnswer(false, 0, result.explain(failure instanceof HttpTimeoutException t
+                    && !(failure instanceof HttpConnectTimeoutException) ? t.getMessage()
+                    : "coordinator unreachable (" + CoordinatorFailover.describe(failure) + ")"), null);
         }
         int status = response.statusCode();
+        URI answered = result.clear() ? result.coordinator() : null;
         if (status == 204 || status == 200) {
-            return new RegistryAnswer(true, status, status + " deregistered");
+            return new RegistryAnswer(true, status, result.explain(status + " deregistered"), answered);
         }
         if (status == 404) {
-            return new RegistryAnswer(true, status, "404 was not registered");
+            return new RegistryAnswer(true, status, result.explain("404 was not registered"), answered);
         }
-        return new RegistryAnswer(false, status, status + " " + errorOf(response.body()));
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-    }
-
-    private URI participantUri(String name) {
-        return URI.create(base + "/v1/participants/" + name);
+        return new RegistryAnswer(false, status, result.explain(status + " " + errorOf(response.body())), answered);
     }
 
     private static String errorOf(String body) {

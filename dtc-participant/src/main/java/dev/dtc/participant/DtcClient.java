@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,20 +28,30 @@ import java.util.Objects;
  * }                                                           // closed without commit: rolled back
  * }</pre>
  *
+ * <p><b>Several coordinators.</b> Given the base URLs of several coordinators that share one store
+ * ({@link #DtcClient(List, String)}), each call goes first to the coordinator that last gave a clear answer (the
+ * first listed, at the start), and on to the next in the list only when that one gives no clear answer: no
+ * connection, a timeout, or 421, 502, 503, 504. Any other answer is final. A commit or rollback may go to any
+ * coordinator (it forwards the call to the one that began the transaction, and both calls are safe to repeat), so
+ * it fails over on any unclear result. A begin is different: sent to a second coordinator after the first may have
+ * received it, it could begin a second transaction. So a begin goes on to the next coordinator only when the
+ * previous surely began nothing: the connection could not be made, or it answered 503 (a refused request changes
+ * nothing); after a timeout, a reset connection, or a 502/504 it fails instead (a transaction the first coordinator
+ * began anyway is rolled back by its own timeout). Each coordinator tried waits at most the request timeout, so a
+ * call takes at most that times the number of coordinators.
+ *
  * <p>Thread-safe; one client serves any number of transactions.
  */
 public final class DtcClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    private final URI base;
-    private final String authorization;
-    private final Duration requestTimeout;
-    private final HttpClient http;
+    private final CoordinatorFailover coordinators;
 
     /** A client whose calls wait at most 60 s for the coordinator (a commit runs both phases before answering). */
     public DtcClient(URI coordinator, String token) {
-        this(coordinator, token, Duration.ofSeconds(60));
+        this(coordinator, token, DEFAULT_TIMEOUT);
     }
 
     /**
@@ -51,29 +60,53 @@ public final class DtcClient {
      * @param requestTimeout how long each call waits for the coordinator's answer (connecting included)
      */
     public DtcClient(URI coordinator, String token, Duration requestTimeout) {
-        Objects.requireNonNull(coordinator, "coordinator");
-        String scheme = coordinator.getScheme() == null ? "" : coordinator.getScheme().toLowerCase(Locale.ROOT);
-        if (!coordinator.isAbsolute() || coordinator.getHost() == null
-                || !(scheme.equals("http") || scheme.equals("https"))) {
-            throw new IllegalArgumentException("coordinator must be the coordinator's absolute http(s) URL, e.g."
-                    + " http://coordinator:8080, not " + coordinator);
-        }
+        this(single(coordinator), token, requestTimeout);
+    }
+
+    /**
+     * A client of several coordinators sharing one store, whose calls wait at most 60 s for each coordinator tried
+     * (see the class comment for when the next one is tried).
+     *
+     * @param coordinators their base URLs, e.g. {@code List.of(URI.create("http://coordinator-1:8080"),
+     *                     URI.create("http://coordinator-2:8080"))}: at least one, absolute http(s), each once
+     */
+    public DtcClient(List<URI> coordinators, String token) {
+        this(coordinators, token, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A client of several coordinators sharing one store (see the class comment for when the next one is tried).
+     *
+     * @param coordinators   their base URLs: at least one, absolute http(s), each once
+     * @param token          the coordinators' bearer token
+     * @param requestTimeout how long each coordinator tried waits for an answer (connecting included); a call
+     *                       waits at most this times the number of coordinators
+     */
+    public DtcClient(List<URI> coordinators, String token, Duration requestTimeout) {
+        List<URI> checked = CoordinatorUrls.check("coordinators", coordinators);
         if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("token is required: the coordinator's bearer token, without spaces");
         }
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, e.g. Duration.ofSeconds(60)");
         }
-        String s = coordinator.toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        this.authorization = "Bearer " + token;
-        this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+        this.coordinators = new CoordinatorFailover(checked, token, requestTimeout);
+    }
+
+    /** The one-URL constructors' check, with their message. */
+    private static List<URI> single(URI coordinator) {
+        Objects.requireNonNull(coordinator, "coordinator");
+        if (!CoordinatorUrls.httpUrl(coordinator)) {
+            throw new IllegalArgumentException("coordinator must be the coordinator's absolute http(s) URL, e.g."
+                    + " http://coordinator:8080, not " + coordinator);
+        }
+        return List.of(coordinator);
     }
 
     /**
      * Begins an open transaction: {@code POST /v1/transactions} with {@code {"open": true, "timeoutMs": ...}}. The
-     * coordinator rolls it back by itself if it is not committed within the timeout.
+     * coordinator rolls it back by itself if it is not committed within the timeout. With several coordinators, the
+     * next is tried only when the previous surely began nothing (see the class comment).
      *
      * @param timeout at least 1 ms
      * @throws CoordinatorException the coordinator refused (the message says why)
@@ -85,10 +118,12 @@ public final class DtcClient {
                     + timeout);
         }
         String body = JSON.createObjectNode().put("open", true).put("timeoutMs", timeout.toMillis()).toString();
-        HttpResponse<String> response = post(URI.create(base + "/v1/transactions"), body);
+        CoordinatorFailover.Result result = post("/v1/transactions", body,
+                CoordinatorFailover.Resend.WHEN_NOTHING_CHANGED, "begin a transaction");
+        HttpResponse<String> response = result.response();
         JsonNode answer = parse(response);
         if (response.statusCode() != 201) {
-            throw refused("begin a transaction", response, answer);
+            throw refused("begin a transaction", result, answer);
         }
         String id = answer.path("id").asText("");
         if (!Requests.TRANSACTION_ID.matcher(id).matches()) {
@@ -121,8 +156,10 @@ public final class DtcClient {
 
     private TransactionOutcome finish(String transactionId, String operation, String body)
             throws IOException, InterruptedException {
-        HttpResponse<String> response = post(URI.create(base + "/v1/transactions/" + transactionId + "/"
-                + operation), body);
+        // safe to send again, to any coordinator: the owner commits or rolls back once and answers the same again
+        CoordinatorFailover.Result result = post("/v1/transactions/" + transactionId + "/" + operation, body,
+                CoordinatorFailover.Resend.WHEN_UNCLEAR, operation + " transaction " + transactionId);
+        HttpResponse<String> response = result.response();
         JsonNode answer = parse(response);
         int status = response.statusCode();
         String outcome = answer.path("outcome").asText("");
@@ -136,15 +173,38 @@ public final class DtcClient {
             // never begun, or forgotten in a restart before it was decided: presumed rolled back
             return new TransactionOutcome(transactionId, "ROLLED_BACK", status, answer);
         }
-        throw refused(operation + " transaction " + transactionId, response, answer);
+        throw refused(operation + " transaction " + transactionId, result, answer);
     }
 
-    private HttpResponse<String> post(URI uri, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    /**
+     * Sends a POST to the coordinators.
+     *
+     * @return the result, always with a response (the last one, clear or not)
+     * @throws IOException no coordinator answered at all: with one coordinator, what the HTTP client threw; with
+     *                     several, an IOException saying what each did, caused by the last failure
+     */
+    private CoordinatorFailover.Result post(String path, String body, CoordinatorFailover.Resend resend, String what)
+            throws IOException, InterruptedException {
+        CoordinatorFailover.Result result = coordinators.send(path, b -> b.header("Content-Type", "application/json")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), resend);
+        if (result.response() != null) {
+            return result;
+        }
+        if (!result.several()) {
+            throw result.failure(); // as before there were several: the HTTP client's own exception
+        }
+        throw new IOException("could not " + what + ": " + result.explain("") + stoppedEarly(result),
+                result.failure());
+    }
+
+    /** Why a begin was not sent on, when it stopped before every coordinator was tried. */
+    private String stoppedEarly(CoordinatorFailover.Result result) {
+        if (result.misses().size() >= coordinators.coordinators().size()) {
+            return "";
+        }
+        return "; not sent to another coordinator, since " + result.coordinator() + " may have received it and a"
+                + " second coordinator would begin a second transaction (one begun there anyway rolls back at its"
+                + " timeout)";
     }
 
     private static JsonNode parse(HttpResponse<String> response) {
@@ -156,11 +216,13 @@ public final class DtcClient {
         }
     }
 
-    private static CoordinatorException refused(String what, HttpResponse<String> response, JsonNode answer) {
+    private CoordinatorException refused(String what, CoordinatorFailover.Result result, JsonNode answer) {
+        HttpResponse<String> response = result.response();
         String error = answer.path("error").isTextual() ? answer.get("error").asText() : abbreviate(response.body());
+        String detail = response.statusCode() + " " + error + (response.statusCode() == 401 ? " (check the token)" : "");
         return new CoordinatorException(response.statusCode(), "the coordinator did not " + what + ": "
-                + response.statusCode() + " " + error
-                + (response.statusCode() == 401 ? " (check the token)" : ""));
+                + (result.clear() || !result.several() ? result.explain(detail)
+                : result.explain(detail) + stoppedEarly(result)));
     }
 
     private static String abbreviate(String s) {

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *                                                     // registers
  * server.setHandler(new ParticipantHandler(inventory, "/tx"));
  * }</pre>
+ *
+ * <p>With several coordinators sharing one store, {@code .coordinators(List.of(first, second))} instead of
+ * {@code .coordinator(...)}: when one is down the others are asked (see {@link Builder#coordinators}).
  *
  * <p>{@link #handle} is the whole protocol behind any HTTP server; {@link ParticipantHandler} carries it on Jetty.
  * Calls for one transaction id are serialised; calls for different ids run in parallel.
@@ -80,13 +84,14 @@ public final class Participant implements AutoCloseable {
         this.preparer = new Preparer(name, b.work, connections, records, prepared, active, audit, fault,
                 b.lockWait);
         this.finisher = new Finisher(name, connections, records, prepared, audit, fault);
-        CoordinatorClient coordinatorClient = new CoordinatorClient(b.coordinator, b.token, b.coordinatorTimeout);
+        CoordinatorClient coordinatorClient = new CoordinatorClient(b.coordinatorList(), b.token,
+                b.coordinatorTimeout);
         this.recovery = new Recovery(name, connections, prepared, locks, coordinatorClient, finisher, audit,
                 b.recoveryInterval);
         this.joiner = new Joiner(name, b.advertisedUrl, connections, records, prepared, active, locks,
                 coordinatorClient, preparer, audit, b.recoveryInterval);
         this.registration = b.registers() ? new Registration(name, b.advertisedUrl,
-                b.registrationTtl.isZero() ? null : b.registrationTtl, coordinatorClient, b.coordinator, audit,
+                b.registrationTtl.isZero() ? null : b.registrationTtl, coordinatorClient, audit,
                 b.coordinatorTimeout) : null;
     }
 
@@ -383,7 +388,9 @@ public final class Participant implements AutoCloseable {
         private String name;
         private XADataSource xaDataSource;
         private Work work;
-        private URI coordinator;
+        private URI coordinator; // set by coordinator(URI), or
+        private List<URI> coordinators; // set by coordinators(List): the last of the two called wins
+        private boolean listed; // coordinators(List) was the last called
         private String token;
         private Duration recoveryInterval = Duration.ofSeconds(10);
         private Duration coordinatorTimeout = Duration.ofSeconds(5);
@@ -428,11 +435,39 @@ public final class Participant implements AutoCloseable {
 
         /**
          * The coordinator's base URL, e.g. {@code http://coordinator:8080}; recovery asks it for outcomes, and the
-         * participant registers there when it has an {@link #advertisedUrl}.
+         * participant registers there when it has an {@link #advertisedUrl}. The same as
+         * {@link #coordinators(List) coordinators(List.of(coordinator))}; replaces what either set before.
          */
         public Builder coordinator(URI coordinator) {
             this.coordinator = coordinator;
+            this.coordinators = null;
+            this.listed = false;
             return this;
+        }
+
+        /**
+         * The base URLs of several coordinators that share one store, e.g.
+         * {@code List.of(URI.create("http://coordinator-1:8080"), URI.create("http://coordinator-2:8080"))}; any of
+         * them answers for any transaction. Every call to a coordinator (recovery's question, an enlistment, a
+         * registration, its renewal and its removal) goes first to the coordinator that last gave a clear answer
+         * (the first listed, at the start), and on to the next in the list only when that one gives no clear answer:
+         * no connection, a timeout, or 421, 502, 503, 504. Any other answer is final, a 404 included: another
+         * coordinator is not asked to overrule it. Each coordinator tried waits at most {@link #coordinatorTimeout},
+         * so one call takes at most that times the number of coordinators. Replaces what
+         * {@link #coordinator(URI)} or this set before.
+         *
+         * @param coordinators at least one; absolute http(s) URLs, each listed once (checked at {@link #build()})
+         */
+        public Builder coordinators(List<URI> coordinators) {
+            this.coordinators = coordinators == null ? null : new ArrayList<>(coordinators); // nulls kept for build()
+            this.coordinator = null;
+            this.listed = true;
+            return this;
+        }
+
+        /** The coordinators as configured, checked. */
+        private List<URI> coordinatorList() {
+            return listed ? CoordinatorUrls.check("coordinators", coordinators) : List.of(coordinator);
         }
 
         /** The shared bearer token: required on every call to this participant, and sent to the coordinator. */
@@ -447,7 +482,10 @@ public final class Participant implements AutoCloseable {
             return this;
         }
 
-        /** How long recovery, and each registration or renewal, waits for the coordinator's answer; default 5 s. */
+        /**
+         * How long recovery, and each registration or renewal, waits for the coordinator's answer; default 5 s. With
+         * several {@link #coordinators}, per coordinator tried.
+         */
         public Builder coordinatorTimeout(Duration coordinatorTimeout) {
             this.coordinatorTimeout = coordinatorTimeout;
             return this;
@@ -553,9 +591,12 @@ public final class Participant implements AutoCloseable {
             require(work != null || advertisedUrl != null, "work is required: what this service does when the"
                     + " coordinator asks it to prepare (a participant that only joins transactions needs none, but"
                     + " then needs advertisedUrl)");
-            require(coordinator != null && httpUrl(coordinator),
-                    "coordinator must be the coordinator's absolute http(s) URL, e.g. http://coordinator:8080, not "
-                            + coordinator);
+            if (listed) {
+                CoordinatorUrls.check("coordinators", coordinators); // throws saying which entry is wrong
+            } else {
+                require(httpUrl(coordinator), "coordinator must be the coordinator's absolute http(s) URL, e.g."
+                        + " http://coordinator:8080 (or coordinators(List) for several), not " + coordinator);
+            }
             require(token != null && !token.isBlank() && token.chars().noneMatch(Character::isWhitespace),
                     "token is required: the bearer token shared with the coordinator, without spaces");
             require(positive(recoveryInterval), "recoveryInterval must be positive, e.g. Duration.ofSeconds(10)");
@@ -580,11 +621,7 @@ public final class Participant implements AutoCloseable {
         }
 
         private static boolean httpUrl(URI uri) {
-            if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null) {
-                return false;
-            }
-            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-            return scheme.equals("http") || scheme.equals("https");
+            return CoordinatorUrls.httpUrl(uri);
         }
 
         private static boolean positive(Duration d) {

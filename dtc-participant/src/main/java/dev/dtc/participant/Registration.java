@@ -2,13 +2,16 @@ package dev.dtc.participant;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Keeps this participant registered in the coordinator's registry under its name, pointing at its advertised URL.
+ * With several coordinators (they share the registry), each attempt goes to them in turn until one answers clearly.
  * The first attempt runs in {@link Participant#start()}; after that, on the kit's scheduler, a registration with a
  * TTL is renewed every TTL/3, and a failed attempt is tried again after {@code min(TTL/3, RETRY)}. A registration
  * without TTL is not renewed once it succeeded. Failures never stop the participant: the coordinator may start
@@ -27,7 +30,7 @@ final class Registration {
     private final URI url;
     private final Duration ttl; // null: never expires
     private final CoordinatorClient coordinator;
-    private final URI coordinatorUrl;
+    private final String coordinatorsTried; // for failures: "coordinator <url>", or every coordinator with several
     private final Audit audit;
     private final Duration deregisterWait;
 
@@ -40,13 +43,15 @@ final class Registration {
     private long lastWarnNanos;
     private boolean warned;
 
-    Registration(String name, URI url, Duration ttl, CoordinatorClient coordinator, URI coordinatorUrl, Audit audit,
+    Registration(String name, URI url, Duration ttl, CoordinatorClient coordinator, Audit audit,
                  Duration coordinatorTimeout) {
         this.name = name;
         this.url = url;
         this.ttl = ttl;
         this.coordinator = coordinator;
-        this.coordinatorUrl = coordinatorUrl;
+        List<URI> all = coordinator.coordinators();
+        this.coordinatorsTried = all.size() == 1 ? "coordinator " + all.get(0)
+                : "any of the coordinators " + all.stream().map(URI::toString).collect(Collectors.joining(", "));
         this.audit = audit;
         this.deregisterWait = coordinatorTimeout.compareTo(DEREGISTER_WAIT) < 0 ? coordinatorTimeout : DEREGISTER_WAIT;
     }
@@ -76,19 +81,21 @@ final class Registration {
         }
         Duration delay;
         if (answer.ok()) {
+            // the coordinators share the registry: the one that answered is where it registered
+            String coordinatorUrl = "coordinator " + answer.coordinator();
             if (!registered) {
-                audit.participantStep((failures > 0 ? "registered with coordinator " + coordinatorUrl + " after "
-                        + failures + " failed attempt" + (failures == 1 ? "" : "s") : "registered with coordinator "
+                audit.participantStep((failures > 0 ? "registered with " + coordinatorUrl + " after "
+                        + failures + " failed attempt" + (failures == 1 ? "" : "s") : "registered with "
                         + coordinatorUrl) + " as " + describe() + ": " + answer.detail());
             } else if (failures > 0) {
-                audit.participantStep("registration with coordinator " + coordinatorUrl + " renewed again after "
+                audit.participantStep("registration with " + coordinatorUrl + " renewed again after "
                         + failures + " failed attempt" + (failures == 1 ? "" : "s") + " as " + describe() + ": "
                         + answer.detail());
             } else if (answer.status() == 201) {
-                audit.participantStep("registration with coordinator " + coordinatorUrl + " was gone (expired or"
+                audit.participantStep("registration with " + coordinatorUrl + " was gone (expired or"
                         + " removed there); registered again as " + describe());
             } else {
-                audit.participantDebug("registration with coordinator " + coordinatorUrl + " renewed: "
+                audit.participantDebug("registration with " + coordinatorUrl + " renewed: "
                         + answer.detail());
             }
             registered = true;
@@ -98,8 +105,8 @@ final class Registration {
         } else {
             failures++;
             delay = retryAfter();
-            String what = (registered ? "could not renew the registration with coordinator "
-                    : "could not register with coordinator ") + coordinatorUrl + " as " + describe() + ": "
+            String what = (registered ? "could not renew the registration with "
+                    : "could not register with ") + coordinatorsTried + " as " + describe() + ": "
                     + answer.detail() + "; trying again every " + delay.toMillis() + " ms";
             long now = System.nanoTime();
             if (!warned || now - lastWarnNanos >= WARN_EVERY.toNanos()) {
@@ -141,10 +148,10 @@ final class Registration {
     void deregister() {
         CoordinatorClient.RegistryAnswer answer = coordinator.deregister(name, deregisterWait);
         if (answer.ok()) {
-            audit.participantStep("deregistered from coordinator " + coordinatorUrl + " as " + name + ": "
+            audit.participantStep("deregistered from coordinator " + answer.coordinator() + " as " + name + ": "
                     + answer.detail());
         } else {
-            audit.participantWarn("could not deregister from coordinator " + coordinatorUrl + " as " + name + ": "
+            audit.participantWarn("could not deregister from " + coordinatorsTried + " as " + name + ": "
                     + answer.detail() + (ttl == null ? "; the registration stays until it is removed there"
                     : "; the registration expires " + ttl.toMillis() + " ms after its last renewal"));
         }

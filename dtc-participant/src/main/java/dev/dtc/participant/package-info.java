@@ -3,7 +3,8 @@
  *
  * <p>The service writes one method, {@link dev.dtc.participant.Work#perform}, its part of a transaction on a JDBC
  * connection, and builds a {@link dev.dtc.participant.Participant} with its XA data source, the coordinator's URL
- * and the shared token. The kit answers the coordinator's {@code prepare}, {@code commit} and {@code rollback}
+ * (or the URLs of several coordinators sharing one store, tried in turn when one gives no clear answer) and the
+ * shared token. The kit answers the coordinator's {@code prepare}, {@code commit} and {@code rollback}
  * ({@link dev.dtc.participant.Participant#handle} behind any HTTP server, or
  * {@link dev.dtc.participant.ParticipantHandler} on Jetty 12):
  * <ul>
@@ -25,7 +26,8 @@
  * </ul>
  *
  * <p>Inside, one class per job: {@code Preparer} (phase one), {@code Finisher} (phase two, for calls and
- * recovery), {@code Recovery} and {@code CoordinatorClient}, {@code OutcomeRecords} (the table),
+ * recovery), {@code Recovery} and {@code CoordinatorClient} (with {@code CoordinatorFailover}: several coordinators
+ * tried in turn, {@code CoordinatorUrls}: their URLs checked), {@code OutcomeRecords} (the table),
  * {@code PreparedBranches} (the connections holding prepared branches), {@code Joiner} and
  * {@code ActiveBranches} (joined transactions' branches, active until prepared), {@code XaConnections} (a small pool),
  * {@code TransactionLocks} (one lock per id), {@code Requests} (body validation), {@code Dialect} (PostgreSQL and

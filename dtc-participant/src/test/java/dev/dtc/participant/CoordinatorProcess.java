@@ -23,20 +23,27 @@ final class CoordinatorProcess implements AutoCloseable {
 
     private final Path dir;
     private final String token;
+    private final String nodeName;
     private int port;
     private Process process;
     private URI url;
 
     CoordinatorProcess(Path dir, String token) {
+        this(dir, token, "locks-test");
+    }
+
+    /** @param nodeName the coordinator's {@code --node-name}: the start of every transaction id it begins */
+    CoordinatorProcess(Path dir, String token, String nodeName) {
         this.dir = dir;
         this.token = token;
+        this.nodeName = nodeName;
     }
 
     CoordinatorProcess start() throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.dtc.server.ServerMain", "--port", Integer.toString(port), "--data-dir", dir.resolve("data").toString(),
-                "--node-name", "locks-test"));
+                "--node-name", nodeName));
         Files.createDirectories(dir);
         Path log = dir.resolve("coordinator-" + System.nanoTime() + ".log");
         ProcessBuilder b = new ProcessBuilder(command).redirectError(log.toFile())

@@ -725,6 +725,14 @@ final class ApiHandler extends Handler.Abstract {
             }
         }
         ObjectNode view = c.view(prior.id());
+        if (view == null && !prior.id().startsWith(nodeName + "~")) {
+            // with a shared store the key may be another coordinator's, its transaction still running there:
+            // "presumed rolled back" could be a lie, so the client is told to ask again
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return send(response, callback, 503, error("Idempotency-Key '" + key + "' started transaction "
+                    + prior.id() + " on another coordinator and its outcome is not recorded yet; retry, or ask"
+                    + " GET " + TRANSACTIONS + "/" + prior.id() + " there"));
+        }
         if (view == null) {
             view = c.unknown(prior.id());
             view.remove("error");

@@ -9,6 +9,7 @@ import dev.dtc.log.DecisionLog;
 import dev.dtc.log.DecisionStore;
 import dev.dtc.store.postgresql.LeaseSettings;
 import dev.dtc.store.postgresql.PostgresStore;
+import dev.dtc.store.postgresql.StoreUrl;
 import dev.dtc.log.LogConfig;
 import java.io.IOException;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class DtcServer implements AutoCloseable {
     private Engine engine;
     private OutcomeHistory history;
     private PostgresStore sharedStore; // with --store
+    private SharedState state;
     private java.util.concurrent.ScheduledThreadPoolExecutor lockTimer;
 
     /**
@@ -99,8 +101,10 @@ public final class DtcServer implements AutoCloseable {
         Duration takeoverEvery = Duration.ZERO;
         if (config.store() != null) {
             Duration ttl = config.leaseTtl();
-            sharedStore = PostgresStore.open(config.store(), new LeaseSettings(ttl, ttl.dividedBy(5),
-                    ttl.plus(ttl.dividedBy(5))));
+            // 12 connections: the decision writer, the lease renewal, the outcome writer, and reads and locks of
+            // the HTTP threads; three coordinators stay well inside PostgreSQL's default 100
+            sharedStore = PostgresStore.open(StoreUrl.parse(config.store()), new LeaseSettings(ttl, ttl.dividedBy(5),
+                    ttl.plus(ttl.dividedBy(5))), 12);
             opener = sharedStore.decisions(advertisedUrl());
             takeoverEvery = ttl.dividedBy(5);
         } else {
@@ -109,16 +113,18 @@ public final class DtcServer implements AutoCloseable {
         engine = Engine.start(new Engine.Settings(config.nodeName(), Duration.ofMillis(100), Duration.ofSeconds(10),
                         config.recoveryInterval(), Duration.ofSeconds(10), List.of(), Engine.PhaseThreads.BLOCKING,
                         takeoverEvery), opener);
-        history = new OutcomeHistory(config.dataDir().resolve("outcomes"), json, config.retention(), Clock.systemUTC());
-        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
-        ParticipantRegistry registry = new ParticipantRegistry(new FileRegistryStore(config.dataDir(), json),
-                Clock.systemUTC());
         lockTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dtc-locks");
             t.setDaemon(true);
             return t;
         });
-        LockService locks = new LockService(new FencingTokens(config.dataDir(), json), Clock.systemUTC(), lockTimer);
+        state = sharedStore != null
+                ? SharedState.postgres(sharedStore, json, config.retention(), Clock.systemUTC(), lockTimer)
+                : SharedState.files(config.dataDir(), json, config.retention(), Clock.systemUTC(), lockTimer);
+        history = state.outcomes();
+        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
+        ParticipantRegistry registry = state.registry();
+        LockService locks = state.locks();
         if (sharedStore != null) {
             api.otherNodes(new OtherNodes(sharedStore, json, config.nodeName(), config.maxBodyBytes(),
                     Duration.ofSeconds(120)));
@@ -167,8 +173,8 @@ public final class DtcServer implements AutoCloseable {
             lockTimer.shutdownNow();
         }
         // the history first: what it still writes lets the engine write those decisions' END records
-        if (history != null) {
-            history.close();
+        if (state != null) {
+            state.close();
         }
         if (engine != null) {
             engine.close();

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.util.Collection;
 
 /**
- * Where registrations live durably, so that they survive a restart (and, with a shared store, are seen by every
- * coordinator). Renewals are not written: they change only the time of the last renewal, which is kept in memory.
+ * Where {@link FileParticipantRegistry} keeps registrations durably, so that they survive a restart. Renewals are not
+ * written: they change only the time of the last renewal, which is kept in memory (one coordinator is the only
+ * one that needs to know it; with a shared store, {@link PostgresParticipantRegistry} writes renewals too).
  */
 interface RegistryStore {
 

@@ -398,17 +398,15 @@ final class RemoteCoordinator implements AuditListener {
      * Before a commit decision's END record: its answer goes to the outcome history; the END is written once
      * that is forced (nobody else waits for it, the client has its answer already).
      */
-    private java.util.concurrent.CompletionStage<?> recordCommitted(String id) {
+    private java.util.concurrent.CompletionStage<?> recordCommitted(Decisions.Decision d) {
+        String id = d.txId();
         RemoteTransaction t = known.get(id);
         ObjectNode answer;
         if (t != null) {
             t.decided(RemoteTransaction.Outcome.COMMITTED, null);
             answer = views.of(t);
         } else {
-            Decisions.Decision d = engine.decisions().get(id);
-            if (d == null) {
-                return java.util.concurrent.CompletableFuture.completedFuture(null);
-            }
+            // a decision recovery finished: this node's own, or a dead node's this one took over
             answer = views.of(d);
         }
         answer.put("phase2", "COMPLETE");

@@ -145,6 +145,10 @@ public final class Engine implements AutoCloseable {
                         s.recoveryGrace(), background)
                 : new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,
                         s.recoveryGrace(), background, parent.recovery);
+        if (parent != null) {
+            // what the face keeps of a finished decision (the HTTP face's outcome) is kept for the dead node's too
+            decisions.beforeEnd(parent.decisions.beforeEndHook());
+        }
         decisions.onHandOver(recovery::handedOver);
         rollbacker.onLeftToRecovery(recovery::abandonedRollback);
         timer.scheduleWithFixedDelay(new TimeoutSweeper(inFlight, phaseExecutor),

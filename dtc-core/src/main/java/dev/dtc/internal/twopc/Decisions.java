@@ -154,7 +154,7 @@ public final class Decisions {
     private final Map<String, Decision> open = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHandOver = txId -> { };
     private static final CompletableFuture<Void> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(null);
-    private volatile Function<String, CompletionStage<?>> beforeEnd = txId -> NOTHING_TO_WAIT_FOR;
+    private volatile Function<Decision, CompletionStage<?>> beforeEnd = d -> NOTHING_TO_WAIT_FOR;
 
     public Decisions(DecisionStore store, Audit audit) {
         this.store = store;
@@ -173,8 +173,13 @@ public final class Decisions {
      * a retention period) makes its own record durable first; nobody waits for that but the END record. Not
      * called for an operator's end of a heuristic or stuck decision.
      */
-    public void beforeEnd(Function<String, CompletionStage<?>> f) {
+    public void beforeEnd(Function<Decision, CompletionStage<?>> f) {
         this.beforeEnd = f;
+    }
+
+    /** The hook set by {@link #beforeEnd}: a takeover's decisions of a dead node use the same one. */
+    public Function<Decision, CompletionStage<?>> beforeEndHook() {
+        return beforeEnd;
     }
 
     /** Loads what the store held at start-up; every branch belongs to recovery. */
@@ -363,7 +368,7 @@ public final class Decisions {
         }
         CompletionStage<?> recorded;
         try {
-            recorded = beforeEnd.apply(d.txId);
+            recorded = beforeEnd.apply(d);
         } catch (RuntimeException e) {
             recorded = CompletableFuture.failedFuture(e);
         }

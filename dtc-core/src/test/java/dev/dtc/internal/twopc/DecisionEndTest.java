@@ -46,7 +46,7 @@ class DecisionEndTest {
         XidFactory xids = new XidFactory("n", 1);
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         CompletableFuture<Void> failing = new CompletableFuture<>();
-        decisions.beforeEnd(id -> id.endsWith("1") ? recorded : failing);
+        decisions.beforeEnd(d -> d.txId().endsWith("1") ? recorded : failing);
 
         String a = xids.newUrlSafeTransactionId();
         Decisions.Decision da = decisions.decideCommit(a, List.of(branch(xids.branch(a, 1))));

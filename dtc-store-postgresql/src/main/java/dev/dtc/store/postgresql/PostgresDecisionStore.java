@@ -73,6 +73,7 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     private long doneGeneration;
     private long queuedGeneration = 1;
     private boolean closing;
+    private int inWrite;
     private IOException failure;
     private Runnable whenLost;
     private boolean lostReported;
@@ -81,6 +82,9 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     private final ScheduledExecutorService renewer;
     private Connection writeConnection; // the writer thread's own
     private volatile long lastRenewalNanos = System.nanoTime();
+    /** Statements written: with {@link #recordsWritten}, how well appends were grouped. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong recordsWritten = new java.util.concurrent.atomic.AtomicLong();
 
     private record Queued(LogRecord record, long generation) {
     }
@@ -116,6 +120,26 @@ final class PostgresDecisionStore implements SharedDecisionStore {
      */
     void stopRenewing() {
         renewer.shutdownNow();
+    }
+
+    /** Appends queued or being written now. */
+    int unwritten() {
+        lock.lock();
+        try {
+            return queue.size() + inWrite;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Write statements so far. */
+    long writes() {
+        return writes.get();
+    }
+
+    /** Records (decisions, heuristics and ENDs) carried by those statements. */
+    long recordsWritten() {
+        return recordsWritten.get();
     }
 
     @Override
@@ -232,6 +256,7 @@ final class PostgresDecisionStore implements SharedDecisionStore {
                 // a generation split over two writes is done only with the second
                 doneWhenWritten = !queue.isEmpty() && queue.get(0).generation() == last ? last - 1 : last;
                 queuedGeneration++; // appends from now on wait for a later write
+                inWrite = batch.size();
             } finally {
                 lock.unlock();
             }
@@ -243,6 +268,7 @@ final class PostgresDecisionStore implements SharedDecisionStore {
             }
             lock.lock();
             try {
+                inWrite = 0;
                 if (error != null) {
                     if (failure == null) {
                         failure = error;
@@ -314,6 +340,8 @@ final class PostgresDecisionStore implements SharedDecisionStore {
                     ps.setArray(11, c.createArrayOf("text", ended.toArray(new String[0])));
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
+                        writes.incrementAndGet();
+                        recordsWritten.addAndGet(batch.size());
                         if (rs.getLong(1) == 0) {
                             throw new LeaseLostException("node " + node + " is no longer held by this coordinator under"
                                     + " epoch " + epoch + " in the " + shared.describe() + ": another coordinator has"

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class PostgresStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
 
+    /** How long, beyond the acquire wait, a starting node waits for a takeover of it to finish. */
+    private static final long TAKEOVER_WAIT_SECONDS = 60;
+
     private final StoreUrl url;
     private final LeaseSettings leaseSettings;
     private final HikariDataSource pool;
@@ -166,6 +169,21 @@ public final class PostgresStore implements AutoCloseable {
                     break;
                 }
                 Lease held = leases.read(node);
+                boolean takenOver = held != null && held.holder() != null && held.holder().endsWith(" takeover");
+                if (takenOver && System.nanoTime() >= deadline
+                        && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(TAKEOVER_WAIT_SECONDS)) {
+                    // another coordinator is finishing this node's transactions: it releases the node when done
+                    LOG.info("node {}: {} is finishing its transactions after its lease ran out; waiting for it",
+                            node, held.holder());
+                    Thread.sleep(1000);
+                    continue;
+                }
+                if (takenOver && System.nanoTime() >= deadline) {
+                    throw new IOException("node " + node + " is being taken over by " + held.holder() + " in the "
+                            + describe() + ": that coordinator is still finishing the transactions this node left"
+                            + " (a participant it needs may be down); start this node again once it released it, or"
+                            + " under another node name");
+                }
                 if (System.nanoTime() >= deadline) {
                     throw new IOException("node " + node + " is held by a running coordinator (" + held.holder()
                             + (held.url() != null ? " at " + held.url() : "") + ", lease until " + held.expiresAt()

@@ -27,13 +27,14 @@ CREATE INDEX dtc_record_tx ON dtc_record (node, tx_id);
 -- Outcomes the HTTP face answers GET /v1/transactions/{id} with, after a transaction's records are gone.
 CREATE TABLE dtc_outcome (
     tx_id       text        PRIMARY KEY,
-    node        text        NOT NULL,
-    answer      text        NOT NULL,   -- the JSON answer
-    recorded_at timestamptz NOT NULL DEFAULT now()
+    node        text        NOT NULL,   -- the node that ran it: the part of the id before '~'
+    answer      text        NOT NULL,   -- the JSON answer; a later record of the same id replaces it
+    recorded_at timestamptz NOT NULL DEFAULT now()  -- retention counts from here, on the database's clock
 );
 CREATE INDEX dtc_outcome_recorded ON dtc_outcome (recorded_at);
 
--- Idempotency-Key of POST /v1/transactions: one transaction per key, whichever coordinator was asked.
+-- Idempotency-Key of POST /v1/transactions: one transaction per key, whichever coordinator was asked. The first
+-- INSERT of a key wins; a coordinator that loses reads the winner's row.
 CREATE TABLE dtc_idempotency (
     key         text        PRIMARY KEY,
     hash        text        NOT NULL,
@@ -42,18 +43,20 @@ CREATE TABLE dtc_idempotency (
 );
 CREATE INDEX dtc_idempotency_recorded ON dtc_idempotency (recorded_at);
 
--- The participant registry (PUT /v1/participants/{name}).
+-- The participant registry (PUT /v1/participants/{name}). Renewals are written too (last_renewal), so that a
+-- service renewing through any coordinator stays registered on all.
 CREATE TABLE dtc_participant (
     name          text        PRIMARY KEY,
     url           text        NOT NULL,
-    ttl_ms        bigint,
-    registered_at timestamptz NOT NULL
+    ttl_ms        bigint,                  -- NULL: lives until deleted
+    registered_at timestamptz NOT NULL,    -- when it was registered with this url and ttl
+    last_renewal  timestamptz NOT NULL     -- expires at last_renewal + ttl_ms
 );
 
 -- The lock service: one row per lock name, kept after release so that its fencing token never goes back.
 CREATE TABLE dtc_lock (
     name       text        PRIMARY KEY,
     owner      text,                    -- NULL when free
-    token      bigint      NOT NULL,    -- the last token handed out for this lock
-    expires_at timestamptz
+    token      bigint      NOT NULL,    -- the last token handed out for this lock; raised by the grant itself
+    expires_at timestamptz              -- the database's clock; a lease past it is free
 );
