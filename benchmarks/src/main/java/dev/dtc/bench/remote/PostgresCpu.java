@@ -55,12 +55,19 @@ final class PostgresCpu {
 
     /** CPU nanoseconds the postgres processes used between two samples, or -1 if there is none to compare. */
     static long nanosBetween(Map<Long, Long> before, Map<Long, Long> after) {
+        return nanosBetween(before, after, null);
+    }
+
+    /** The same for the processes in {@code only} (null: all), e.g. the backends of one database's sessions. */
+    static long nanosBetween(Map<Long, Long> before, Map<Long, Long> after, java.util.Set<Long> only) {
         if (before.isEmpty() || after.isEmpty()) {
             return -1;
         }
         long ticks = 0;
         for (Map.Entry<Long, Long> e : after.entrySet()) {
-            ticks += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+            if (only == null || only.contains(e.getKey())) {
+                ticks += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+            }
         }
         return ticks * NANOS_PER_TICK;
     }

@@ -5,10 +5,13 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +116,7 @@ final class ScaleBenchmark {
                 List<String> arguments = store == null ? List.of() : List.of("--store", store.serverArgument(schema));
                 CoordinatorProcess c = CoordinatorProcess.start(settings.launch(), settings.serverJvmOptions(),
                         settings.workDir(), settings.token(), settings.quietServer(), Duration.ofSeconds(60),
-                        store == null ? "bench" : "bench-" + i, arguments);
+                        store == null ? "bench" : "bench-" + i, store == null, arguments);
                 coordinators.add(c);
                 progress.println("== " + configuration.label() + ": coordinator " + i + " pid " + c.pid() + " at "
                         + c.url() + ", log " + c.logFile());
@@ -142,7 +145,7 @@ final class ScaleBenchmark {
                     + settings.warmup().toMillis() + " ms warm-up + " + settings.window().toMillis() + " ms");
             noOps.reset();
             List<CpuMeter> meters = coordinators.stream().map(c -> CpuMeter.of(c.handle())).toList();
-            WindowSamples samples = new WindowSamples(store != null && store.local());
+            WindowSamples samples = new WindowSamples(store != null && store.local() ? store : null);
             RemotePoint p = ClientLoad.run(workload(json, coordinators, noOps), settings.clients(), settings.warmup(),
                     settings.window(), CpuMeter.sum(meters), CpuMeter.thisJvm(), samples);
             p = p.withCheck(RemoteBenchmark.check(p, noOps.counts(), settings.participants(), settings.participants()));
@@ -164,7 +167,8 @@ final class ScaleBenchmark {
                 }
                 StoreDatabase.Counters delta = store.counters().minus(before);
                 Map<String, StoreDatabase.TableRows> rows = store.tableRows(schema);
-                cost = new ScalePoint.StoreCost(pointTransactions, delta, samples.postgresNanos(), sinceSchema, rows);
+                cost = new ScalePoint.StoreCost(pointTransactions, delta, samples.postgresNanos(), samples.sessionNanos(), sinceSchema,
+                        rows);
             }
             ScalePoint result = new ScalePoint(configuration.label(), configuration.coordinators(), p,
                     samples.machineNanos(), cost);
@@ -220,23 +224,31 @@ final class ScaleBenchmark {
         return line.toString();
     }
 
-    /** The PostgreSQL server's and the whole machine's CPU over the window, sampled at its edges from /proc. */
+    /**
+     * The whole machine's CPU over the window, and the PostgreSQL server's: all of its processes, and the sessions
+     * of the store's database alone (other databases of the same server may be busy with other work), sampled at
+     * the window's edges from /proc.
+     */
     private static final class WindowSamples implements ClientLoad.Edges {
-        private final boolean postgres;
+        private final StoreDatabase store;
         private final AtomicReference<Map<Long, Long>> postgresStart = new AtomicReference<>(Map.of());
+        private final AtomicReference<Set<Long>> sessionsStart = new AtomicReference<>(Set.of());
         private volatile long postgresNanos = -1;
+        private volatile long sessionNanos = -1;
         private volatile long machineStart = -1;
         private volatile long machineNanos = -1;
 
-        WindowSamples(boolean postgres) {
-            this.postgres = postgres;
+        /** @param store null: the machine only */
+        WindowSamples(StoreDatabase store) {
+            this.store = store;
         }
 
         @Override
         public void windowStarts() {
             machineStart = MachineCpu.busyNanos();
-            if (postgres) {
+            if (store != null) {
                 postgresStart.set(PostgresCpu.sample());
+                sessionsStart.set(sessions());
             }
         }
 
@@ -244,13 +256,29 @@ final class ScaleBenchmark {
         public void windowEnds() {
             long machine = MachineCpu.busyNanos();
             machineNanos = machine < 0 || machineStart < 0 ? -1 : machine - machineStart;
-            if (postgres) {
-                postgresNanos = PostgresCpu.nanosBetween(postgresStart.get(), PostgresCpu.sample());
+            if (store != null) {
+                Map<Long, Long> end = PostgresCpu.sample();
+                Set<Long> sessions = new HashSet<>(sessionsStart.get());
+                sessions.addAll(sessions());
+                postgresNanos = PostgresCpu.nanosBetween(postgresStart.get(), end);
+                sessionNanos = PostgresCpu.nanosBetween(postgresStart.get(), end, sessions);
+            }
+        }
+
+        private Set<Long> sessions() {
+            try {
+                return store.sessionPids();
+            } catch (SQLException e) {
+                return Set.of();
             }
         }
 
         long postgresNanos() {
             return postgresNanos;
+        }
+
+        long sessionNanos() {
+            return sessionNanos;
         }
 
         long machineNanos() {

@@ -20,11 +20,14 @@ record ScalePoint(String configuration, int coordinators, RemotePoint point, lon
      *                         saw)
      * @param counters         the store database's transactions and the server's WAL, over the same span
      * @param postgresCpuNanos CPU of the PostgreSQL server's processes over the window only, -1 if unknown
+     * @param sessionCpuNanos  the part of it spent by the backends of the store database's sessions (the
+     *                         coordinators'), -1 if unknown; the rest is the server's own processes (WAL writer,
+     *                         checkpointer...) and other databases' sessions
      * @param rowsTransactions every transaction since the schema was made (JIT warm-up included), for {@code rows}
      * @param rows             rows each table of the schema received since it was made
      */
     record StoreCost(long transactions, StoreDatabase.Counters counters, long postgresCpuNanos,
-                     long rowsTransactions, Map<String, StoreDatabase.TableRows> rows) {
+                     long sessionCpuNanos, long rowsTransactions, Map<String, StoreDatabase.TableRows> rows) {
 
         double commitsPerTransaction() {
             return transactions == 0 ? Double.NaN : (double) counters.transactions() / transactions;

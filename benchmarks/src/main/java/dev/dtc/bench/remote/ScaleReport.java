@@ -24,17 +24,18 @@ final class ScaleReport {
     String render() {
         StringBuilder out = new StringBuilder();
         out.append("| configuration | coordinators | committed tx/s | p50 latency (ms) | p99 latency (ms) | rolled back"
-                + " | failed | coordinator CPU µs/tx | benchmark JVM CPU µs/tx | PostgreSQL CPU µs/tx"
-                + " | database transactions per tx | WAL fsyncs per tx |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | failed | coordinator CPU µs/tx | benchmark JVM CPU µs/tx | PostgreSQL CPU µs/tx, whole server"
+                + " | of it the store's sessions | database transactions per tx | WAL fsyncs per tx |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScalePoint s : points) {
             RemotePoint p = s.point();
             ScalePoint.StoreCost c = s.store();
-            out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d | %d | %s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %.3f | %.3f | %d | %d | %s | %s | %s | %s | %s | %s |%n",
                     s.configuration(), s.coordinators(), grouped(p.transactionsPerSecond()), p.check() == null ? "" : " †",
                     p.p50Nanos() / 1e6, p.p99Nanos() / 1e6, p.rolledBack(), p.failed(),
                     cpu(p.cpuMicrosPerTransaction(p.coordinatorCpuNanos())), cpu(p.cpuMicrosPerTransaction(p.localCpuNanos())),
                     c == null ? "—" : cpu(p.cpuMicrosPerTransaction(c.postgresCpuNanos())),
+                    c == null ? "—" : cpu(p.cpuMicrosPerTransaction(c.sessionCpuNanos())),
                     c == null ? "—" : ratio(c.commitsPerTransaction()),
                     c == null ? "—" : ratio(c.walSyncsPerTransaction())));
         }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -189,6 +190,21 @@ final class StoreDatabase {
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** Process ids of the backends serving the store's database now (the coordinators' sessions). */
+    Set<Long> sessionPids() throws SQLException {
+        Set<Long> pids = new HashSet<>();
+        try (Connection c = admin(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pids.add(rs.getLong(1));
+                }
+            }
+        }
+        return pids;
     }
 
     /** Rows each table of {@code schema} received since it was made, by table name. */

@@ -81,15 +81,15 @@ class ScaleBenchmarkTest {
         RemotePoint shared = point(8_000, 2_400_000_000L, 800_000_000L, null);
         // 8,000 committed in the window, 10,000 in the whole point; 2,500 database transactions; 0.8 s of PostgreSQL
         ScalePoint.StoreCost cost = new ScalePoint.StoreCost(10_000, new StoreDatabase.Counters(2_500, 2_000, 0, 5_000_000),
-                800_000_000L, 12_000, Map.of("dtc_record", new StoreDatabase.TableRows(12_000, 0, 12_000)));
+                800_000_000L, 600_000_000L, 12_000, Map.of("dtc_record", new StoreDatabase.TableRows(12_000, 0, 12_000)));
 
         ScaleReport report = new ScaleReport(List.of(new ScalePoint("file", 1, file, 18_000_000_000L, null),
                 new ScalePoint("shared-1", 1, shared, 8_000_000_000L, cost)), 2);
         String table = report.render();
 
         assertThat(table)
-                .contains("| file | 1 | 1,000 | 1.000 | 2.000 | 0 | 0 | 300 | 100 | — | — | — |")
-                .contains("| shared-1 | 1 | 800 | 1.000 | 2.000 | 0 | 0 | 300 | 100 | 100 | 0.250 | 0.200 |")
+                .contains("| file | 1 | 1,000 | 1.000 | 2.000 | 0 | 0 | 300 | 100 | — | — | — | — |")
+                .contains("| shared-1 | 1 | 800 | 1.000 | 2.000 | 0 | 0 | 300 | 100 | 100 | 75 | 0.250 | 0.200 |")
                 // 500 µs of all processes per tx at 800 tx/s = 0.4 cores; 0.25 × 800 = 200 database tx/s;
                 // 10^6 / 100 µs = 10,000 tx/s per PostgreSQL core; 300 / 100 = 3 coordinator cores per PostgreSQL core
                 .contains("| shared-1 | 500 | 0.40 | 0.80 | 200 | 10,000 | 3.0 |")
