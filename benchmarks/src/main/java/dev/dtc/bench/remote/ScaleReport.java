@@ -66,11 +66,12 @@ final class ScaleReport {
         StringBuilder out = new StringBuilder("| configuration | CPU µs/tx, these processes | cores they kept busy"
                 + " | cores busy, whole machine (of " + cores + ") | database transactions/s"
                 + " | tx/s one PostgreSQL core carries | coordinator CPU per PostgreSQL CPU |\n");
+        // PostgreSQL's part below is its store sessions' CPU (see storeCpuNanos)
         out.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (ScalePoint s : points) {
             RemotePoint p = s.point();
             ScalePoint.StoreCost c = s.store();
-            double pg = c == null ? Double.NaN : p.cpuMicrosPerTransaction(c.postgresCpuNanos());
+            double pg = c == null ? Double.NaN : p.cpuMicrosPerTransaction(storeCpuNanos(c));
             double coordinator = p.cpuMicrosPerTransaction(p.coordinatorCpuNanos());
             double all = coordinator + p.cpuMicrosPerTransaction(p.localCpuNanos()) + (c == null ? 0 : pg);
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", s.configuration(), cpu(all),
@@ -133,12 +134,13 @@ final class ScaleReport {
                 continue;
             }
             RemotePoint p = s.point();
-            double pg = p.cpuMicrosPerTransaction(c.postgresCpuNanos());
+            double pg = p.cpuMicrosPerTransaction(storeCpuNanos(c));
             double coordinator = p.cpuMicrosPerTransaction(p.coordinatorCpuNanos());
             out.append(String.format(Locale.ROOT, "%s: %.3f database transactions and %.3f WAL fsyncs per transaction",
                     s.configuration(), c.commitsPerTransaction(), c.walSyncsPerTransaction()));
             if (!Double.isNaN(pg)) {
-                out.append(String.format(Locale.ROOT, ", %s µs of PostgreSQL CPU: one PostgreSQL core would carry about"
+                out.append(String.format(Locale.ROOT, ", %s µs of PostgreSQL CPU in the store's sessions: one PostgreSQL"
+                                + " core would carry about"
                                 + " %s tx/s, the work of %.1f coordinator cores at %s µs each", grouped(pg),
                         grouped(1e6 / pg), coordinator / pg, grouped(coordinator)));
             }
@@ -149,11 +151,20 @@ final class ScaleReport {
 
     private static double busyCores(ScalePoint s) {
         RemotePoint p = s.point();
-        long pg = s.store() == null ? 0 : s.store().postgresCpuNanos();
+        long pg = s.store() == null ? 0 : storeCpuNanos(s.store());
         if (p.coordinatorCpuNanos() < 0 || p.localCpuNanos() < 0 || pg < 0) {
             return Double.NaN;
         }
         return (p.coordinatorCpuNanos() + p.localCpuNanos() + pg) / 1e9 / p.seconds();
+    }
+
+    /**
+     * PostgreSQL's CPU for the store: its sessions' backends where known (robust when other databases of the same
+     * server are busy; the server's own processes, the WAL writer and the checkpointer, took little beside them
+     * here), else the whole server.
+     */
+    private static long storeCpuNanos(ScalePoint.StoreCost c) {
+        return c.sessionCpuNanos() >= 0 ? c.sessionCpuNanos() : c.postgresCpuNanos();
     }
 
     private static String ratio(double value) {
