@@ -124,10 +124,13 @@ final class ScaleBenchmark {
             ObjectMapper json = new ObjectMapper();
             long sinceSchema = 0;
             if (!settings.jitWarmup().isZero()) {
+                // per coordinator: each of N coordinators gets a N-th of the transactions, and the JIT compiles what
+                // ran often enough, so N of them need N times as long to be as compiled as one
+                Duration jit = settings.jitWarmup().multipliedBy(configuration.coordinators());
                 progress.println("== " + configuration.label() + ": JIT warm-up, " + settings.clients() + " clients, "
-                        + settings.jitWarmup().toMillis() + " ms, not recorded");
+                        + jit.toMillis() + " ms, not recorded");
                 RemotePoint w = ClientLoad.run(workload(json, coordinators, noOps), settings.clients(), Duration.ZERO,
-                        settings.jitWarmup(), () -> -1, () -> -1);
+                        jit, () -> -1, () -> -1);
                 sinceSchema += w.committedOverall() + w.rolledBackOverall() + w.failedOverall();
                 if (w.failedOverall() > 0 || w.rolledBackOverall() > 0) {
                     progress.println("   during the JIT warm-up: " + w.rolledBackOverall() + " rolled back, "

@@ -49,8 +49,9 @@ public final class ScaleCommand implements Callable<Integer> {
     double warmupSeconds;
 
     @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Run this long first on each configuration's fresh coordinators, not recorded, so their JIT"
-                    + " has compiled (default: ${DEFAULT-VALUE} s; 0: none).")
+            description = "Run this long per coordinator first on each configuration's fresh coordinators, not"
+                    + " recorded, so their JIT has compiled: shared-3 runs three times as long, each of its coordinators"
+                    + " getting a third of the transactions (default: ${DEFAULT-VALUE} s; 0: none).")
     double jitWarmupSeconds;
 
     @Option(names = "--store-url", paramLabel = "URL",
@@ -114,7 +115,8 @@ public final class ScaleCommand implements Callable<Integer> {
                 .append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("- load average (1 min) before ").append(loadBefore).append(", after ").append(loadAfter).append('\n');
-        out.append(String.format(Locale.ROOT, "- per configuration: fresh coordinators, %.3g s JIT warm-up (not recorded),"
+        out.append(String.format(Locale.ROOT, "- per configuration: fresh coordinators, %.3g s JIT warm-up per coordinator"
+                + " (not recorded),"
                 + " then %.3g s warm-up + %.3g s measured; %d clients spread over the coordinators in turn,"
                 + " java.net.http.HttpClient HTTP/1.1; %d no-op participants (Jetty, this JVM)%n",
                 settings.jitWarmup().toMillis() / 1000.0, settings.warmup().toMillis() / 1000.0,
