@@ -124,7 +124,8 @@ public final class ScaleCommand implements Callable<Integer> {
         out.append("- coordinators: separate JVMs, ").append(settings.launch().description()).append(", JVM options ")
                 .append(String.join(" ", settings.serverJvmOptions())).append(", logging at WARN; file: --data-dir")
                 .append(" (decision log and outcome history forced on the disk under ").append(settings.workDir())
-                .append("); shared-N: N nodes bench-1..N with --store on a fresh schema, and --data-dir\n");
+                .append("); shared-N: N nodes bench-1..N with --store on a fresh schema (everything in the database,"
+                        + " no --data-dir)\n");
         if (database != null) {
             out.append("- store: ").append(settings.store().describe()).append("; ").append(database).append('\n');
             out.append(String.format(Locale.ROOT, "- database transactions = xact_commit + xact_rollback of the store's"

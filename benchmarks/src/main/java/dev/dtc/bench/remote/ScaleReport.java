@@ -65,19 +65,22 @@ final class ScaleReport {
     private String usage() {
         StringBuilder out = new StringBuilder("| configuration | CPU µs/tx, these processes | cores they kept busy"
                 + " | cores busy, whole machine (of " + cores + ") | database transactions/s"
-                + " | tx/s one PostgreSQL core carries | coordinator CPU per PostgreSQL CPU |\n");
+                + " | PostgreSQL CPU µs per database transaction | tx/s one PostgreSQL core carries"
+                + " | coordinator CPU per PostgreSQL CPU |\n");
         // PostgreSQL's part below is its store sessions' CPU (see storeCpuNanos)
-        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScalePoint s : points) {
             RemotePoint p = s.point();
             ScalePoint.StoreCost c = s.store();
             double pg = c == null ? Double.NaN : p.cpuMicrosPerTransaction(storeCpuNanos(c));
             double coordinator = p.cpuMicrosPerTransaction(p.coordinatorCpuNanos());
             double all = coordinator + p.cpuMicrosPerTransaction(p.localCpuNanos()) + (c == null ? 0 : pg);
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", s.configuration(), cpu(all),
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", s.configuration(), cpu(all),
                     Double.isNaN(all) ? "—" : String.format(Locale.ROOT, "%.2f", all * p.committed() / 1e6 / p.seconds()),
                     s.machineCpuNanos() < 0 ? "—" : String.format(Locale.ROOT, "%.2f", s.machineCpuNanos() / 1e9 / p.seconds()),
                     c == null ? "—" : grouped(c.commitsPerTransaction() * p.transactionsPerSecond()),
+                    // the window's CPU over the window's share of the counted database transactions
+                    c == null || Double.isNaN(pg) ? "—" : cpu(pg / c.commitsPerTransaction()),
                     c == null || Double.isNaN(pg) ? "—" : grouped(1e6 / pg),
                     c == null || Double.isNaN(pg) ? "—" : String.format(Locale.ROOT, "%.1f", coordinator / pg)));
         }
