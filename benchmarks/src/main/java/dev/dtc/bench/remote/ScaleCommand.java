@@ -104,7 +104,7 @@ public final class ScaleCommand implements Callable<Integer> {
         ScaleBenchmark.Run run = new ScaleBenchmark(settings, System.err).run();
         List<ScalePoint> points = run.points();
         String loadAfter = RemoteCommand.loadAverage();
-        ScaleReport report = new ScaleReport(points, Runtime.getRuntime().availableProcessors());
+        ScaleReport report = new ScaleReport(points, Runtime.getRuntime().availableProcessors(), run.commitProbe());
 
         StringBuilder out = new StringBuilder("## dtc-server: one coordinator on its file log, several on a shared"
                 + " PostgreSQL store\n\n");

@@ -15,10 +15,17 @@ final class ScaleReport {
 
     private final List<ScalePoint> points;
     private final int cores;
+    private final List<CommitProbe.Result> commitProbe;
 
     ScaleReport(List<ScalePoint> points, int cores) {
+        this(points, cores, List.of());
+    }
+
+    /** @param commitProbe the database's commit rate measured before the run, or empty */
+    ScaleReport(List<ScalePoint> points, int cores, List<CommitProbe.Result> commitProbe) {
         this.points = List.copyOf(points);
         this.cores = cores;
+        this.commitProbe = List.copyOf(commitProbe);
     }
 
     String render() {
@@ -95,7 +102,9 @@ final class ScaleReport {
                 continue;
             }
             String tables = c.rows().entrySet().stream()
-                    .filter(e -> e.getValue().inserted() + e.getValue().updated() + e.getValue().deleted() > 0)
+                    // tables a transaction touches; the schema's version row and the like would print 0.000
+                    .filter(e -> (e.getValue().inserted() + e.getValue().updated() + e.getValue().deleted()) * 2000
+                            >= c.rowsTransactions())
                     .map(e -> tableLine(e.getKey(), e.getValue(), c.rowsTransactions()))
                     .collect(Collectors.joining("; "));
             out.append("- ").append(s.configuration()).append(", rows per transaction (").append(grouped(c.rowsTransactions()))
@@ -125,8 +134,9 @@ final class ScaleReport {
             if (Double.isNaN(ours) || Double.isNaN(machine)) {
                 continue;
             }
+            // the two /proc reads are not exactly at the window's edges: a saturated machine can show 2.01 of 2
             out.append(String.format(Locale.ROOT, "%s: the machine was %.0f %% busy, %.2f of %d cores", s.configuration(),
-                    100 * machine / cores, machine, cores));
+                    Math.min(100, 100 * machine / cores), machine, cores));
             out.append(String.format(Locale.ROOT, ", %.2f of them the benchmark's processes", ours));
             out.append(machine >= 0.9 * cores ? " (bound by the CPU). " : " (not bound by the CPU: the transactions"
                     + " waited for something else). ");
@@ -148,6 +158,17 @@ final class ScaleReport {
                         grouped(1e6 / pg), coordinator / pg, grouped(coordinator)));
             }
             out.append(". ");
+        }
+        double maxCommits = points.stream().filter(s -> s.store() != null)
+                .mapToDouble(s -> s.store().commitsPerTransaction() * s.point().transactionsPerSecond())
+                .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        if (!commitProbe.isEmpty() && !Double.isNaN(maxCommits)) {
+            CommitProbe.Result one = commitProbe.get(0);
+            out.append(String.format(Locale.ROOT, "The store's database committed at most %s database transactions a"
+                    + " second, where it commits %s a second on %d connection%s alone (commit probe)%s. ", grouped(maxCommits),
+                    grouped(one.commitsPerSecond()), one.connections(), one.connections() == 1 ? "" : "s",
+                    maxCommits < 0.5 * one.commitsPerSecond() ? ": its commit rate was not the limit"
+                            : ": its commit rate came close to a limit"));
         }
         return out.append('\n').toString();
     }
