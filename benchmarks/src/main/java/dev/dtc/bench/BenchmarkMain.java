@@ -36,13 +36,14 @@ import picocli.CommandLine.Spec;
  * the same disk the project lives on), deleted when the child has exited, whatever happened.
  */
 @Command(name = "dtc-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = {dev.dtc.bench.remote.RemoteCommand.class, dev.dtc.bench.remote.LocksCommand.class},
+        subcommands = {dev.dtc.bench.remote.RemoteCommand.class, dev.dtc.bench.remote.LocksCommand.class,
+            dev.dtc.bench.remote.ScaleCommand.class},
         description = {
             "Two-phase commit of two no-op XA resources per transaction, durable logging on:",
             "committed tx/s and p50/p99 latency of begin -> enlist x2 -> commit, for dtc and Narayana.",
             "Progress goes to stderr; the Markdown report to stdout.",
             "The remote path (dtc-server over HTTP) is the subcommand: dtc-benchmarks remote --help;",
-            "the lock service: dtc-benchmarks locks --help."})
+            "the lock service: dtc-benchmarks locks --help; several coordinators on a shared store: dtc-benchmarks scale --help."})
 public final class BenchmarkMain implements Callable<Integer> {
 
     /** Time a child may need beyond its points: JVM start, store set-up, the two-phase check's settle time. */

@@ -24,6 +24,29 @@ final class ClientLoad {
      */
     static RemotePoint run(Workload workload, int clients, Duration warmup, Duration window, CpuMeter coordinator,
             CpuMeter local) throws InterruptedException {
+        return run(workload, clients, warmup, window, coordinator, local, Edges.NONE);
+    }
+
+    /** What else to read at the window's edges, next to the two CPU meters (e.g. other processes' CPU). */
+    interface Edges {
+        Edges NONE = new Edges() {
+            @Override
+            public void windowStarts() {
+            }
+
+            @Override
+            public void windowEnds() {
+            }
+        };
+
+        void windowStarts();
+
+        void windowEnds();
+    }
+
+    /** The same, calling {@code edges} right after the CPU meters are read at the window's start and end. */
+    static RemotePoint run(Workload workload, int clients, Duration warmup, Duration window, CpuMeter coordinator,
+            CpuMeter local, Edges edges) throws InterruptedException {
         AtomicLong sequence = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -45,9 +68,11 @@ final class ClientLoad {
         sleepUntil(timeline.measureFrom);
         long coordinatorFrom = coordinator.cpuNanos();
         long localFrom = local.cpuNanos();
+        edges.windowStarts();
         sleepUntil(timeline.measureUntil);
         long coordinatorCpu = delta(coordinatorFrom, coordinator.cpuNanos());
         long localCpu = delta(localFrom, local.cpuNanos());
+        edges.windowEnds();
         for (Thread t : threads) {
             t.join();
         }

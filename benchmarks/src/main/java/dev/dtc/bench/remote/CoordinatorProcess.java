@@ -73,6 +73,17 @@ final class CoordinatorProcess implements AutoCloseable {
      */
     static CoordinatorProcess start(Launch launch, List<String> jvmOptions, Path workDir, String token, boolean quiet,
             Duration startTimeout) throws IOException, InterruptedException {
+        return start(launch, jvmOptions, workDir, token, quiet, startTimeout, "bench", true, List.of());
+    }
+
+    /**
+     * The same, with a node name of its own and further server arguments: several coordinators on one shared store
+     * (each {@code --store URL}) need distinct node names, since a node name identifies one coordinator there; and
+     * with {@code --store} everything lives in the database, so no {@code --data-dir} ({@code withDataDir} false).
+     */
+    static CoordinatorProcess start(Launch launch, List<String> jvmOptions, Path workDir, String token, boolean quiet,
+            Duration startTimeout, String nodeName, boolean withDataDir, List<String> serverArguments)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path dataDir = Files.createTempDirectory(workDir, "dtc-remote-data-");
         Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
@@ -85,7 +96,11 @@ final class CoordinatorProcess implements AutoCloseable {
             command.add("-Dlogback.configurationFile=" + logback.toAbsolutePath());
         }
         command.addAll(launch.arguments());
-        command.addAll(List.of("--port", "0", "--data-dir", dataDir.toString(), "--node-name", "bench"));
+        command.addAll(List.of("--port", "0", "--node-name", nodeName));
+        if (withDataDir) {
+            command.addAll(List.of("--data-dir", dataDir.toString()));
+        }
+        command.addAll(serverArguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(logFile.toFile()));
         builder.environment().put("DTC_TOKEN", token);

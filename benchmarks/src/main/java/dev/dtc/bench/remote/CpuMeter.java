@@ -21,6 +21,21 @@ interface CpuMeter {
         return () -> -1;
     }
 
+    /** Several processes together (several coordinators), or -1 if any of them is unknown. */
+    static CpuMeter sum(java.util.List<CpuMeter> meters) {
+        return () -> {
+            long total = 0;
+            for (CpuMeter m : meters) {
+                long n = m.cpuNanos();
+                if (n < 0) {
+                    return -1;
+                }
+                total += n;
+            }
+            return total;
+        };
+    }
+
     /** Another process, as the OS reports it (user + system). */
     static CpuMeter of(ProcessHandle process) {
         return () -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);

@@ -159,7 +159,7 @@ final class RemoteBenchmark {
     }
 
     /** Null if the participants saw exactly {@code prepares} and {@code commits} per committed transaction. */
-    private static String check(RemotePoint p, NoOpParticipants.Counts counts, long prepares, long commits)
+    static String check(RemotePoint p, NoOpParticipants.Counts counts, long prepares, long commits)
             throws InterruptedException {
         long expectedPrepares = prepares * p.committedOverall();
         long expectedCommits = commits * p.committedOverall();
