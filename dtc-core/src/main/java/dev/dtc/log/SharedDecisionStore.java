@@ -28,6 +28,12 @@ public interface SharedDecisionStore extends DecisionStore {
     long epoch();
 
     /**
+     * How often the lease is renewed: also how often a coordinator should look for {@link #orphans()}, so that a
+     * dead node is taken over within about one renewal period of its lease running out.
+     */
+    java.time.Duration renewEvery();
+
+    /**
      * Runs {@code whenLost} once, on a store thread, when the store learns that its lease is gone (another
      * coordinator took the node over, or the lease could not be renewed before it expired). Appends fail from then
      * on; the coordinator should stop taking new transactions.

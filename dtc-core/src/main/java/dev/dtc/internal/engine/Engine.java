@@ -172,7 +172,8 @@ public final class Engine implements AutoCloseable {
             });
             this.takeovers = new Takeovers(this, shared);
             if (!s.takeoverInterval().isZero()) {
-                long ms = s.takeoverInterval().toMillis();
+                // as often as the store renews leases (a fifth of the lease time), unless told to look more often
+                long ms = Math.min(s.takeoverInterval().toMillis(), shared.renewEvery().toMillis());
                 this.looker = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + nodeName + "-takeover-look"));
                 looker.scheduleWithFixedDelay(takeovers::look, ms, ms, TimeUnit.MILLISECONDS);
             } else {

@@ -148,6 +148,11 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     }
 
     @Override
+    public java.time.Duration renewEvery() {
+        return shared.leaseSettings().renewEvery();
+    }
+
+    @Override
     public long epoch() {
         return epoch;
     }
