@@ -113,6 +113,8 @@ public final class Coordinator {
             // Refused, not failed: nothing was written, and this node can never write it now. The coordinator that
             // took the node over rolls back every undecided branch of it; this one does the same, at once.
             String reason = "no commit decision could be written: " + e.getMessage();
+            LOG.warn("transaction {} is rolled back: its commit decision was refused, this coordinator lost its"
+                    + " lease", txId);
             onPhase.accept(Phase.ROLLING_BACK);
             audit.emit(EventType.DECISION_ROLLBACK, txId, null, reason);
             Outcome o = rollBack(txId, new ArrayList<>(voters), reason);

@@ -329,7 +329,7 @@ final class Rounds {
     }
 
     /**
-     * How many decision writes of coordinator {@code i} the store refused, as its log counts them (one ERROR line
+     * How many decision writes of coordinator {@code i} the store refused, as its log counts them (one WARN line
      * per transaction whose decision could not be written because another coordinator took the node over).
      */
     private long refusedWrites(int i) throws IOException {
@@ -337,7 +337,7 @@ final class Rounds {
             return 0;
         }
         return Files.readString(coordinators.log(i)).split(java.util.regex.Pattern.quote(
-                "the decision log failed: dev.dtc.log.SharedDecisionStore$LeaseLostException"), -1).length - 1;
+                "its commit decision was refused, this coordinator lost its lease"), -1).length - 1;
     }
 
     /** How many times each coordinator's log says it took {@code node} over. */
