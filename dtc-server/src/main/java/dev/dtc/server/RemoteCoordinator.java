@@ -50,16 +50,9 @@ final class RemoteCoordinator implements AuditListener {
         this.views = new Views(json, engine.decisions());
         engine.audit().addListener(this);
         engine.decisions().beforeEnd(this::recordCommitted);
+        // decisions read from the log (or taken over) name participants this process has not met: every recovery
+        // pass registers their sources through this before it scans
         engine.recovery().resolveWith(this::sourceFor);
-        // decisions read from the log name participants this process has not met: recovery must reach them
-        for (Decisions.Decision d : engine.decisions().all()) {
-            for (Decisions.DecidedBranch b : d.branches()) {
-                ParticipantAddress a = ParticipantAddress.fromResourceName(b.resourceName());
-                if (a != null) {
-                    source(a);
-                }
-            }
-        }
     }
 
     /**

@@ -200,17 +200,7 @@ public final class Engine implements AutoCloseable {
         return leaseLost;
     }
 
-    /** With a shared store: looks for dead nodes now and takes them over (tests; the timer does it otherwise). */
-    public void lookForDeadNodes() {
-        if (takeovers != null) {
-            takeovers.look();
-        }
-    }
 
-    /** With a shared store: the takeovers running now, by dead node name. */
-    public java.util.Set<String> takeoversRunning() {
-        return takeovers == null ? Set.of() : takeovers.running();
-    }
 
     /**
      * Claims the node name in this JVM, opens its store and starts the engine.

@@ -6,7 +6,6 @@ import dev.dtc.internal.twopc.Decisions;
 import dev.dtc.log.SharedDecisionStore;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,10 +39,6 @@ final class Takeovers {
     Takeovers(Engine engine, SharedDecisionStore store) {
         this.engine = engine;
         this.store = store;
-    }
-
-    Set<String> running() {
-        return Set.copyOf(running.keySet());
     }
 
     /** One look for orphans; a takeover runs on a thread of its own, so a slow one holds up nothing. */

@@ -96,20 +96,6 @@ final class Leases {
         }
     }
 
-    /** Every node's lease, by name. */
-    List<Lease> all() throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT node, epoch,"
-                + " holder, url, expires_at, expires_at < now(), settled FROM dtc_node ORDER BY node")) {
-            List<Lease> all = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    all.add(lease(rs));
-                }
-            }
-            return all;
-        }
-    }
-
     /** Nodes other than {@code except} whose lease ran out while held, or that were released with work pending. */
     List<String> orphans(String except) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT node FROM dtc_node"

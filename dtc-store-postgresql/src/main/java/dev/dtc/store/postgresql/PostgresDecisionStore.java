@@ -82,9 +82,8 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     private final ScheduledExecutorService renewer;
     private Connection writeConnection; // the writer thread's own
     private volatile long lastRenewalNanos = System.nanoTime();
-    /** Statements written: with {@link #recordsWritten}, how well appends were grouped. */
+    /** Statements written: against the appends, how well they were grouped. */
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong recordsWritten = new java.util.concurrent.atomic.AtomicLong();
 
     private record Queued(LogRecord record, long generation) {
     }
@@ -135,11 +134,6 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     /** Write statements so far. */
     long writes() {
         return writes.get();
-    }
-
-    /** Records (decisions, heuristics and ENDs) carried by those statements. */
-    long recordsWritten() {
-        return recordsWritten.get();
     }
 
     @Override
@@ -346,7 +340,6 @@ final class PostgresDecisionStore implements SharedDecisionStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         writes.incrementAndGet();
-                        recordsWritten.addAndGet(batch.size());
                         if (rs.getLong(1) == 0) {
                             throw new LeaseLostException("node " + node + " is no longer held by this coordinator under"
                                     + " epoch " + epoch + " in the " + shared.describe() + ": another coordinator has"

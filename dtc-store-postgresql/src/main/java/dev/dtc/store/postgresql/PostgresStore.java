@@ -227,15 +227,6 @@ public final class PostgresStore implements AutoCloseable {
         }
     }
 
-    /** Every node's lease. */
-    public List<Lease> leases() throws IOException {
-        try {
-            return leases.all();
-        } catch (SQLException e) {
-            throw new IOException("reading the leases failed: " + e.getMessage(), e);
-        }
-    }
-
     /** The pending records of one transaction of a node (its decision and heuristics), empty if it has none. */
     public List<LogRecord> records(String node, String txId) throws IOException {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT kind, payload"
