@@ -8,6 +8,11 @@ public enum EventType {
     ENLIST,
     /** A branch was delisted (detail: flag). */
     DELIST,
+    /**
+     * The application (or a client of the HTTP face) asked to commit and phase one starts (detail: how many branches).
+     * With {@link #TX_COMMITTED}, {@link #TX_ROLLED_BACK} or {@link #TX_HEURISTIC} it times the commit.
+     */
+    COMMIT_REQUESTED,
     /** prepare was sent to a branch. */
     PREPARE_SENT,
     /** A branch voted to commit. */
@@ -16,6 +21,8 @@ public enum EventType {
     VOTE_READ_ONLY,
     /** A branch voted to abort, failed, or did not answer in time (detail: why). */
     VOTE_ABORT,
+    /** Every branch voted commit: the commit decision is being written and forced (detail: how many branches). */
+    DECISION_WRITE,
     /** The commit decision was forced to the log. */
     DECISION_FORCED,
     /** The outcome is rollback (detail: why). Nothing is logged: presumed abort. */
@@ -45,6 +52,11 @@ public enum EventType {
     TX_COMMITTED,
     /** The transaction is over with outcome rolled back. */
     TX_ROLLED_BACK,
+    /**
+     * Commit was decided, but a resource reported a heuristic outcome for some branch (detail: mixed or rollback, and
+     * how many branches): the caller got a heuristic exception and the decision is kept for an operator. WARN.
+     */
+    TX_HEURISTIC,
     /** Recovery committed a branch of a decided transaction. */
     RECOVERY_COMMIT,
     /** Recovery rolled back a prepared branch that had no decision. */

@@ -134,10 +134,12 @@ public final class HumanOutput implements Output {
             case ENLIST -> e.branch() != null ? "joins the transaction as branch " + e.branch()
                     : "joins the transaction while it works (" + detail.replaceFirst("^joined: \\S+ ", "") + ")";
             case DELIST -> "leaves its branch (" + detail + ")";
+            case COMMIT_REQUESTED -> "commit requested (" + detail + ")";
             case PREPARE_SENT -> "asked to prepare";
             case VOTE_COMMIT -> "votes COMMIT: prepared, its changes are on disk and its locks stay held";
             case VOTE_READ_ONLY -> "votes READ-ONLY: nothing to commit";
             case VOTE_ABORT -> "votes ABORT: " + detail + rollbackCodeMeaning(detail);
+            case DECISION_WRITE -> "every branch voted COMMIT: writing the decision to the log";
             case DECISION_FORCED -> "decision COMMIT forced to the log (" + detail + "): from here on it commits";
             case DECISION_ROLLBACK -> "decision ROLLBACK: " + detail;
             case COMMIT_SENT -> "asked to commit" + ("one-phase".equals(detail) ? " (one phase)" : "");

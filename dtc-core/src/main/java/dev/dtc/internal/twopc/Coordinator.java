@@ -65,7 +65,10 @@ public final class Coordinator {
         if (branches.isEmpty()) {
             return Outcome.COMMITTED;
         }
-        if (branches.size() == 1 && onePhaseAllowed) {
+        boolean onePhase = branches.size() == 1 && onePhaseAllowed;
+        audit.emit(EventType.COMMIT_REQUESTED, txId, null,
+                onePhase ? "1 branch, one-phase" : branches.size() + " branches");
+        if (onePhase) {
             // One-phase commit: with a single resource there is nobody to agree with, so no
             // prepare and no log write; the resource decides alone.
             onPhase.accept(Phase.COMMITTING);
@@ -138,11 +141,14 @@ public final class Coordinator {
             }
         }
         if (heurMixed > 0 || (heurRollback > 0 && heurRollback < results.size())) {
-            return new Outcome(Outcome.Kind.HEURISTIC_MIXED,
-                    heurRollback + heurMixed + " of " + results.size() + " branches did not commit as decided");
+            String why = heurRollback + heurMixed + " of " + results.size() + " branches did not commit as decided";
+            audit.emit(EventType.TX_HEURISTIC, txId, null, "mixed: " + why);
+            return new Outcome(Outcome.Kind.HEURISTIC_MIXED, why);
         }
         if (heurRollback > 0) {
-            return new Outcome(Outcome.Kind.HEURISTIC_ROLLBACK, "every branch rolled back although commit was decided");
+            String why = "every branch rolled back although commit was decided";
+            audit.emit(EventType.TX_HEURISTIC, txId, null, "rollback: " + why);
+            return new Outcome(Outcome.Kind.HEURISTIC_ROLLBACK, why);
         }
         audit.emit(EventType.TX_COMMITTED, txId);
         return Outcome.COMMITTED;
@@ -198,10 +204,12 @@ public final class Coordinator {
                 b.forgetQuietly();
             }
             if (f == Failure.HEURISTIC_ROLLBACK) {
+                audit.emit(EventType.TX_HEURISTIC, txId, null, "rollback: " + why);
                 return new Outcome(Outcome.Kind.HEURISTIC_ROLLBACK, why);
             }
             // XA_HEURMIX, XA_HEURHAZ, or a failure (XAER_RMFAIL, XAER_PROTO) that leaves the outcome to the
             // resource alone: the caller must not believe either way.
+            audit.emit(EventType.TX_HEURISTIC, txId, null, "mixed: " + why);
             return new Outcome(Outcome.Kind.HEURISTIC_MIXED, why);
         }
     }

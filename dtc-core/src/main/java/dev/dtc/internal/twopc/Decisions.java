@@ -226,6 +226,7 @@ public final class Decisions {
         }
         Decision d = new Decision(txId, true, branches);
         open.put(txId, d);
+        audit.emit(EventType.DECISION_WRITE, txId, null, voters.size() + " branches");
         try {
             store.appendForced(LogRecord.decision(txId, DecisionPayload.encode(entries)));
         } catch (IOException | RuntimeException e) {
