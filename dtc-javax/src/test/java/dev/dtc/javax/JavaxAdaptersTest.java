@@ -229,8 +229,13 @@ class JavaxAdaptersTest {
     }
 
     @Test
-    void nullsAreRefused() throws Exception {
+    void nullsAndBadFlagsAreRefused() throws Exception {
         ut.begin();
+        ScriptedXAResource fine = ScriptedXAResource.failingCommit(0);
+        assertThat(tm.getTransaction().enlistResource(fine)).isTrue();
+        assertThatThrownBy(() -> tm.getTransaction().delistResource(fine, 42)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delist flag must be TMSUCCESS, TMFAIL or TMSUSPEND");
+        assertThatThrownBy(() -> tm.getTransaction().enlistResource(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> tm.getTransaction().registerSynchronization(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("synchronization must not be null");
         assertThatThrownBy(() -> DtcJavax.of(null)).isInstanceOf(dev.dtc.ConfigurationException.class);

@@ -85,6 +85,16 @@ class JavaxApplicationTest {
     }
 
     @Test
+    void resourcesEnlistedAndDelistedByHandCommitInBoth() throws Exception {
+        String id = id("by-hand");
+        app.placeOrderEnlistingByHand(XaDataSources.postgres(dbs.pg.jdbcUrl(JavaxDatabases.DB), dbs.pg.user(), dbs.pg.password()),
+                XaDataSources.mysql(dbs.my.jdbcUrl(JavaxDatabases.DB), dbs.my.user(), dbs.my.password()), id);
+        assertThat(dbs.orderAmount(id)).contains(11);
+        assertThat(dbs.stockQty(id)).contains(11);
+        assertThat(events).extracting(AuditEvent::type).contains(EventType.DECISION_FORCED);
+    }
+
+    @Test
     void rollbackLeavesNeither() throws Exception {
         String id = id("rollback");
         app.placeAndCancel(id);

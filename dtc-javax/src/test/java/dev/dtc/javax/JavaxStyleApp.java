@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import javax.sql.XAConnection;
+import javax.sql.XADataSource;
 import javax.transaction.HeuristicMixedException;
 import javax.transaction.HeuristicRollbackException;
 import javax.transaction.NotSupportedException;
@@ -16,6 +18,7 @@ import javax.transaction.Transaction;
 import javax.transaction.TransactionManager;
 import javax.transaction.TransactionSynchronizationRegistry;
 import javax.transaction.UserTransaction;
+import javax.transaction.xa.XAResource;
 
 /**
  * An application written against {@code javax.transaction}: it imports nothing of dtc nor of jakarta, only
@@ -117,6 +120,38 @@ final class JavaxStyleApp {
             ut.commit();
         } else {
             ut.rollback();
+        }
+    }
+
+    /**
+     * The same order with XA done by hand: the application enlists each connection's XAResource in the current
+     * Transaction, writes, and delists it (TMSUCCESS) before committing.
+     */
+    void placeOrderEnlistingByHand(XADataSource ordersXa, XADataSource stockXa, String id) throws Exception {
+        XAConnection o = ordersXa.getXAConnection();
+        XAConnection s = stockXa.getXAConnection();
+        try {
+            ut.begin();
+            Transaction tx = tm.getTransaction();
+            if (!tx.enlistResource(o.getXAResource()) || !tx.enlistResource(s.getXAResource())) {
+                throw new IllegalStateException("enlistResource refused a resource");
+            }
+            try (PreparedStatement ps = o.getConnection().prepareStatement("INSERT INTO jx_orders (id, amount) VALUES (?, 11)")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = s.getConnection().prepareStatement("INSERT INTO jx_stock (id, qty) VALUES (?, 11)")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            if (!tx.delistResource(o.getXAResource(), XAResource.TMSUCCESS)
+                    || !tx.delistResource(s.getXAResource(), XAResource.TMSUCCESS)) {
+                throw new IllegalStateException("delistResource refused a resource");
+            }
+            ut.commit();
+        } finally {
+            o.close();
+            s.close();
         }
     }
 
