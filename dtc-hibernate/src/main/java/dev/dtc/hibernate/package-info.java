@@ -3,10 +3,10 @@
  * (and so JPA, Spring Data JPA) run its sessions in dtc's JTA transactions.
  *
  * <pre>
+ * persistence unit                      : transaction-type="JTA"
  * hibernate.transaction.jta.platform    = dtc                 (or dev.dtc.hibernate.DtcJtaPlatform)
- * hibernate.transaction.coordinator_class = jta
  * dtc.node                              = node-1              (needed only when several services are open)
- * hibernate.connection.datasource       = a TransactionalDataSource from dev.dtc.xa.XaDataSources
+ * jakarta.persistence.jtaDataSource     = a TransactionalDataSource from dev.dtc.xa.XaDataSources
  * </pre>
  *
  * <p>The platform finds its {@link dev.dtc.TransactionService} among the services open in the JVM
