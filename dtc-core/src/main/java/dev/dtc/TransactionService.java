@@ -27,7 +27,9 @@ import javax.transaction.xa.XAResource;
 /**
  * dtc's public entry point: one transaction service with its own decision log, JTA objects,
  * recovery and audit trail. Several services may live in one JVM (each needs its own node name
- * and log directory); nothing is static.
+ * and log directory). The only static state is the list of open services by node name
+ * ({@link #open(String)}, {@link #allOpen()}), for integrations that are instantiated by class name (a
+ * Hibernate {@code JtaPlatform}, for example) and so cannot be handed an instance.
  *
  * <pre>{@code
  * try (TransactionService dtc = TransactionService.builder()
@@ -45,6 +47,9 @@ import javax.transaction.xa.XAResource;
  * {@code jakarta.transaction} objects and the XA resources' recovery registrations.
  */
 public final class TransactionService implements AutoCloseable {
+
+    /** The services built and not yet closed, by node name (the engine already allows one per name in a JVM). */
+    private static final Map<String, TransactionService> OPEN = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     private final Engine engine;
     private final DtcTransactionManager tm;
@@ -67,6 +72,18 @@ public final class TransactionService implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The open service of this JVM with the given node name, if any: built and not yet closed.
+     */
+    public static java.util.Optional<TransactionService> open(String nodeName) {
+        return nodeName == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(OPEN.get(nodeName));
+    }
+
+    /** The open services of this JVM (built and not yet closed), ordered by node name. */
+    public static List<TransactionService> allOpen() {
+        return List.copyOf(OPEN.values());
     }
 
     public String nodeName() {
@@ -118,6 +135,7 @@ public final class TransactionService implements AutoCloseable {
      */
     @Override
     public void close() {
+        OPEN.remove(engine.nodeName(), this);
         engine.close();
     }
 
@@ -271,7 +289,9 @@ public final class TransactionService implements AutoCloseable {
                 throw new ConfigurationException(e.getMessage(), e);
             }
             try {
-                return new TransactionService(this, engine);
+                TransactionService service = new TransactionService(this, engine);
+                OPEN.put(nodeName, service);
+                return service;
             } catch (RuntimeException | Error e) {
                 engine.close();
                 throw e;
