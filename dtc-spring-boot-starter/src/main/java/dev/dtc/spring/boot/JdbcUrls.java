@@ -48,13 +48,18 @@ final class JdbcUrls {
         return url.startsWith("jdbc:mariadb:") ? "jdbc:mysql:" + url.substring("jdbc:mariadb:".length()) : url;
     }
 
-    /** The URL without parameters or user:password@, which may carry a password: for messages and logs. */
+    /**
+     * The URL without parameters (after '?', or ';' as some drivers write them) or user:password@, any of which may
+     * carry a password: for messages and logs.
+     */
     static String withoutSecrets(String url) {
         if (url == null) {
             return null;
         }
         int q = url.indexOf('?');
-        String shown = q < 0 ? url : url.substring(0, q);
+        int semicolon = url.indexOf(';');
+        int end = q < 0 ? semicolon : semicolon < 0 ? q : Math.min(q, semicolon);
+        String shown = end < 0 ? url : url.substring(0, end);
         return USER_INFO.matcher(shown).replaceFirst("$1");
     }
 }

@@ -42,7 +42,8 @@ final class StarterDatabases {
                 "dtc.datasources.orders.username=" + pg.user(),
                 "dtc.datasources.orders.password=" + pg.password(),
                 "dtc.datasources.orders.primary=true",
-                "dtc.datasources.stock.url=" + my.jdbcUrl(DB),
+                // jdbc:mariadb: picks MySQL/MariaDB as jdbc:mysql: does (both through Connector/J)
+                "dtc.datasources.stock.url=" + my.jdbcUrl(DB).replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"),
                 "dtc.datasources.stock.username=" + my.user(),
                 "dtc.datasources.stock.password=" + my.password(),
                 "dtc.datasources.stock.max-size=4"};
