@@ -2,6 +2,7 @@ package dev.dtc.spring.boot;
 
 import dev.dtc.xa.TransactionalDataSource;
 import java.util.Map;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.config.ConstructorArgumentValues;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -21,11 +22,17 @@ import org.springframework.core.type.AnnotationMetadata;
  * <p>It runs while the configuration is read, before any bean exists: the entries are bound and checked here, so a
  * wrong one stops the start before a log directory or a connection is opened.
  */
-final class DtcDataSourceRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+final class DtcDataSourceRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanClassLoaderAware {
 
     static final String FACTORY_BEAN = "dtcDataSourceFactory";
 
     private Environment environment;
+    private ClassLoader classLoader;
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -37,7 +44,7 @@ final class DtcDataSourceRegistrar implements ImportBeanDefinitionRegistrar, Env
         Map<String, DtcProperties.DataSource> entries = Binder.get(environment)
                 .bind(DtcPropertiesCheck.DATASOURCES, Bindable.mapOf(String.class, DtcProperties.DataSource.class))
                 .orElse(Map.of());
-        DtcPropertiesCheck.checkDataSources(entries);
+        DtcPropertiesCheck.checkDataSources(entries, classLoader);
         boolean onlyOne = entries.size() == 1;
         entries.forEach((name, ds) -> {
             RootBeanDefinition bean = new RootBeanDefinition();

@@ -2,6 +2,7 @@ package dev.dtc.spring.boot;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,7 +46,7 @@ public record DtcProperties(
         Map<String, DataSource> datasources) {
 
     public DtcProperties {
-        datasources = datasources == null ? Map.of() : new LinkedHashMap<>(datasources);
+        datasources = datasources == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(datasources));
     }
 
     /**

@@ -38,9 +38,9 @@ final class DtcPropertiesCheck {
     }
 
     /** Every {@code dtc.datasources} entry, before any data source is registered. */
-    static void checkDataSources(Map<String, DtcProperties.DataSource> dataSources) {
+    static void checkDataSources(Map<String, DtcProperties.DataSource> dataSources, ClassLoader classLoader) {
         for (Map.Entry<String, DtcProperties.DataSource> e : dataSources.entrySet()) {
-            checkDataSource(e.getKey(), e.getValue());
+            checkDataSource(e.getKey(), e.getValue(), classLoader);
         }
         List<String> primaries = dataSources.entrySet().stream().filter(e -> e.getValue().primary())
                 .map(e -> DATASOURCES + "." + e.getKey() + ".primary").toList();
@@ -50,7 +50,7 @@ final class DtcPropertiesCheck {
         }
     }
 
-    private static void checkDataSource(String name, DtcProperties.DataSource ds) {
+    private static void checkDataSource(String name, DtcProperties.DataSource ds, ClassLoader classLoader) {
         String url = ds.url();
         if (url == null || url.isBlank()) {
             throw invalid(name, "url", url, DATASOURCES + "." + name + ".url is required: the JDBC URL of the"
@@ -61,7 +61,7 @@ final class DtcPropertiesCheck {
             throw invalid(name, "url", JdbcUrls.withoutSecrets(url), "dtc's XA data sources support PostgreSQL"
                     + " and MySQL/MariaDB, and the URL's prefix says which: give " + JdbcUrls.EXAMPLES);
         }
-        if (!ClassUtils.isPresent(vendor.xaDataSourceClass, DtcPropertiesCheck.class.getClassLoader())) {
+        if (!ClassUtils.isPresent(vendor.xaDataSourceClass, classLoader)) {
             throw invalid(name, "url", JdbcUrls.withoutSecrets(url), "the JDBC driver for this URL is not on the"
                     + " class path: add the dependency " + vendor.driverArtifact);
         }

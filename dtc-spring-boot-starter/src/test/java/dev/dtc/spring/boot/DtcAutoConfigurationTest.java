@@ -127,6 +127,27 @@ class DtcAutoConfigurationTest {
     }
 
     @Test
+    void anApplicationsOwnTransactionServiceIsTheOneEverythingUses() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DtcAutoConfiguration.class))
+                .withBean("ownService", TransactionService.class, () -> TransactionService.builder()
+                        .nodeName("starter-own").logDirectory(logs.resolve("own")).build(),
+                        bd -> bd.setDestroyMethodName("close"))
+                .withPropertyValues(dbs.twoDataSources()) // no dtc.node-name, no dtc.log-directory: the bean has them
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBeansOfType(TransactionService.class)).containsOnlyKeys("ownService");
+                    TransactionService own = context.getBean(TransactionService.class);
+                    assertThat(context.getBean(JtaTransactionManager.class).getTransactionManager())
+                            .isSameAs(own.transactionManager());
+                    // the data sources registered with its recovery: their names are taken there
+                    assertThatThrownBy(() -> own.recovery().register("stock", () -> {
+                        throw new IllegalStateException("never called");
+                    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stock");
+                });
+    }
+
+    @Test
     void dtcEnabledFalseMakesNothing() {
         runner("starter-off").withPropertyValues("dtc.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(TransactionService.class);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
@@ -71,6 +72,16 @@ class DtcPropertiesCheckTest {
                     assertThat(e.getMessage()).doesNotContain("secret");
                     assertThat(logs.resolve("log")).doesNotExist();
                 });
+    }
+
+    @Test
+    void aUrlWhoseDriverIsNotOnTheClassPath() {
+        runner().withClassLoader(new FilteredClassLoader("org.postgresql")).run(context -> {
+            InvalidConfigurationPropertyValueException e = failure(context);
+            assertThat(e.getName()).isEqualTo("dtc.datasources.orders.url");
+            assertThat(e.getReason()).contains("add the dependency org.postgresql:postgresql");
+            assertThat(logs.resolve("log")).doesNotExist();
+        });
     }
 
     @Test
