@@ -54,7 +54,8 @@ public class PlaceOrderRunner implements ApplicationRunner {
         try {
             return colon < 0 ? 1 : Integer.parseInt(order.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--place-order takes ITEM or ITEM:QUANTITY, e.g. widget:2; was " + order);
+            throw new IllegalArgumentException("--place-order takes ITEM or ITEM:QUANTITY, e.g. widget:2; was "
+                    + order);
         }
     }
 }

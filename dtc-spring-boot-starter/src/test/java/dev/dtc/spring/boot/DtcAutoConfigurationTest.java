@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dtc.TransactionService;
+import dev.dtc.audit.AuditEvent;
+import dev.dtc.audit.AuditListener;
+import dev.dtc.audit.EventType;
 import dev.dtc.xa.TransactionalDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +99,22 @@ class DtcAutoConfigurationTest {
             assertThat(dbs.inStock(rolledBack)).isFalse();
             assertThat(dbs.preparedInPostgres("starter-tx")).isEmpty();
             assertThat(dbs.preparedInMysql("starter-tx")).isEmpty();
+        });
+    }
+
+    @Test
+    void theApplicationsAuditListenersHearTheService() {
+        List<AuditEvent> heard = new CopyOnWriteArrayList<>();
+        runner("starter-audit").withBean(AuditListener.class, () -> heard::add).run(context -> {
+            TransactionTemplate tx = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            String id = "a-" + UUID.randomUUID();
+            JdbcTemplate orders = new JdbcTemplate(context.getBean("orders", DataSource.class));
+            JdbcTemplate stock = new JdbcTemplate(context.getBean("stock", DataSource.class));
+            tx.executeWithoutResult(s -> {
+                orders.update("INSERT INTO items (id) VALUES (?)", id);
+                stock.update("INSERT INTO items (id) VALUES (?)", id);
+            });
+            assertThat(heard).extracting(AuditEvent::type).contains(EventType.TX_COMMITTED);
         });
     }
 
