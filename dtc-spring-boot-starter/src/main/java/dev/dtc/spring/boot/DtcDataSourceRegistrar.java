@@ -8,6 +8,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
@@ -47,6 +48,11 @@ final class DtcDataSourceRegistrar implements ImportBeanDefinitionRegistrar, Env
         DtcPropertiesCheck.checkDataSources(entries, classLoader);
         boolean onlyOne = entries.size() == 1;
         entries.forEach((name, ds) -> {
+            if (registry.containsBeanDefinition(name)) {
+                throw new InvalidConfigurationPropertyValueException(DtcPropertiesCheck.DATASOURCES + "." + name,
+                        name, "the data source bean would be named '" + name + "', and the application already has"
+                        + " a bean of that name: give the dtc.datasources entry another name");
+            }
             RootBeanDefinition bean = new RootBeanDefinition();
             bean.setTargetType(TransactionalDataSource.class);
             bean.setFactoryBeanName(FACTORY_BEAN);

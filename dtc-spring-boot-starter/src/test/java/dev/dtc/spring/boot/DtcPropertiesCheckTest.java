@@ -85,6 +85,15 @@ class DtcPropertiesCheckTest {
     }
 
     @Test
+    void anEntryNamedAsABeanTheApplicationHas() {
+        runner().withBean("stock", String.class, () -> "the application's own bean").run(context -> {
+            InvalidConfigurationPropertyValueException e = failure(context);
+            assertThat(e.getName()).isEqualTo("dtc.datasources.stock");
+            assertThat(e.getReason()).contains("already has a bean of that name");
+        });
+    }
+
+    @Test
     void twoPrimaries() {
         runner().withPropertyValues("dtc.datasources.stock.primary=true").run(context -> {
             InvalidConfigurationPropertyValueException e = failure(context);
