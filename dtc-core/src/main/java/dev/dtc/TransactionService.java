@@ -115,6 +115,11 @@ public final class TransactionService implements AutoCloseable {
         return java.util.Optional.ofNullable(engine.leaseLost());
     }
 
+    /** False once {@link #close()} was called: the log is closed and the service takes no new work. For health checks. */
+    public boolean isOpen() {
+        return !engine.isClosed();
+    }
+
     public void addAuditListener(AuditListener listener) {
         engine.audit().addListener(listener);
     }

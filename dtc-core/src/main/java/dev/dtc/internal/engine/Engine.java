@@ -200,6 +200,11 @@ public final class Engine implements AutoCloseable {
         return leaseLost;
     }
 
+    /** True once {@link #close()} has begun: the store is (being) closed and nothing more is sent. */
+    public boolean isClosed() {
+        return closed;
+    }
+
 
 
     /**
