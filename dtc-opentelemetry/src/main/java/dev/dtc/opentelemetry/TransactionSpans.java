@@ -80,11 +80,9 @@ final class TransactionSpans implements AuditListener {
             case TX_COMMITTED -> t.end("COMMITTED", e);
             case TX_ROLLED_BACK -> t.end("ROLLED_BACK", e);
             case TX_HEURISTIC -> t.end("HEURISTIC", e);
-            case END, RESOLVED -> {
-                t.endAll(e.at());
-                live.remove(e.txId(), t);
-                return;
-            }
+            // END can come before TX_COMMITTED (the last acknowledgement's thread writes it while the committing
+            // thread is on its way to report the outcome): the transaction's span waits for its outcome
+            case END, RESOLVED -> t.endCalls(e.at());
             default -> { }
         }
         if (t.over()) {

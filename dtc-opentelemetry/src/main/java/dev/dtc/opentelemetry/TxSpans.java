@@ -159,15 +159,11 @@ final class TxSpans {
         return ended && prepares.isEmpty() && phaseTwo.isEmpty();
     }
 
-    /** END: whatever is still open ends now. */
-    void endAll(Instant at) {
+    /** END: every branch is finished, so any call span still open ends now. */
+    void endCalls(Instant at) {
         endCalls(prepares, at, false);
         endCalls(phaseTwo, at, false);
         decisionForced(null, at);
-        if (!ended) {
-            ended = true;
-            tx.end(at);
-        }
     }
 
     /** Given up (the bound): every open span ends, marked abandoned. */
