@@ -27,7 +27,18 @@ final class Traces {
      * @throws IllegalArgumentException if tracing is asked for and no provider is on the class path
      */
     static Traces of(boolean traced, String nodeName) {
-        return traced ? new Traces(provider().create(nodeName)) : PASS_THROUGH;
+        if (!traced) {
+            return PASS_THROUGH;
+        }
+        ServerTracing.Provider p = provider();
+        try {
+            return new Traces(p.create(nodeName));
+        } catch (LinkageError | RuntimeException e) {
+            // a class of the OpenTelemetry SDK missing, or its configuration refused: say so rather than half-start
+            throw new IllegalArgumentException("--opentelemetry: OpenTelemetry could not be set up (" + e
+                    + "); check that the OpenTelemetry SDK's jars are on the class path and its otel.* settings"
+                    + " (see docs/tracing.md)", e);
+        }
     }
 
     /**
