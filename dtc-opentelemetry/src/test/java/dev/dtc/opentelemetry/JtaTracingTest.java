@@ -137,6 +137,17 @@ class JtaTracingTest {
     }
 
     @Test
+    void aTransactionWithoutResourcesEndsItsSpanAtCommit() throws Exception {
+        tm.begin();
+        tm.commit();
+        SpanData tx = only(SpanNames.TRANSACTION);
+        assertThat(tx.getAttributes().get(SpanNames.OUTCOME)).isEqualTo("COMMITTED");
+        assertThat(tx.getAttributes().get(SpanNames.ABANDONED_KEY)).isNull();
+        assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+        assertThat(tracing.tracked()).isZero();
+    }
+
+    @Test
     void anApplicationRollbackIsARollbackSpanPerBranchAndNoError() throws Exception {
         InMemoryResource a = new InMemoryResource("a");
         InMemoryResource b = new InMemoryResource("b");

@@ -70,10 +70,6 @@ final class ParticipantCalls implements AutoCloseable {
      */
     static final String TIMEOUT_HEADER = "Dtc-Timeout-Ms";
 
-    Reply post(ParticipantAddress p, String op, byte[] json, Duration timeout) {
-        return post(p, op, json, timeout, null);
-    }
-
     /**
      * @param trace sent as {@code traceparent} and {@code tracestate} (W3C Trace Context); null sends neither
      */

@@ -42,10 +42,6 @@ final class RemoteCoordinator implements AuditListener {
     private final Map<String, HttpRecoverySource> sources = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> commitVotes = new ConcurrentHashMap<>();
 
-    RemoteCoordinator(Engine engine, ParticipantCalls calls, ObjectMapper json, OutcomeHistory history, Faults fault) {
-        this(engine, calls, json, history, fault, Traces.PASS_THROUGH);
-    }
-
     RemoteCoordinator(Engine engine, ParticipantCalls calls, ObjectMapper json, OutcomeHistory history, Faults fault,
                       Traces traces) {
         this.traces = traces;

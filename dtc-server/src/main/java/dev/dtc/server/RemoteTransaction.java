@@ -46,10 +46,6 @@ final class RemoteTransaction implements Timed {
     private volatile String reason;
     private final ClientTrace clientTrace;
 
-    RemoteTransaction(String id, List<HttpBranch> branches) {
-        this(id, branches, new ClientTrace());
-    }
-
     /** A one-shot transaction; {@code clientTrace} is the one its branches were given. */
     RemoteTransaction(String id, List<HttpBranch> branches, ClientTrace clientTrace) {
         this.clientTrace = clientTrace;
