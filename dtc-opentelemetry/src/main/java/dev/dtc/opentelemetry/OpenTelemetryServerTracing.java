@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,12 +23,6 @@ public final class OpenTelemetryServerTracing implements ServerTracing {
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
     private static final TextMapGetter<TraceContext> GETTER = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(TraceContext c) {
-            return c.tracestate() == null ? List.of(TraceContext.TRACEPARENT)
-                    : List.of(TraceContext.TRACEPARENT, TraceContext.TRACESTATE);
-        }
-
         @Override
         public String get(TraceContext c, String key) {
             if (c == null) {

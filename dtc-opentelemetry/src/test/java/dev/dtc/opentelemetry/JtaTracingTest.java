@@ -70,16 +70,21 @@ class JtaTracingTest {
         InMemoryResource b = new InMemoryResource("stock-db");
         Span request = app.spanBuilder("POST /orders").startSpan();
         String txId;
-        try (Scope s = request.makeCurrent()) {
+        Scope inRequest = request.makeCurrent();
+        try {
             tm.begin();
             txId = ((DtcTransaction) tm.getTransaction()).id();
             tm.getTransaction().enlistResource(a);
             tm.getTransaction().enlistResource(b);
+        } finally {
+            inRequest.close();
         }
         Span other = app.spanBuilder("some other work").startSpan();
-        try (Scope s = other.makeCurrent()) {
+        Scope inOther = other.makeCurrent();
+        try {
             tm.commit(); // the parent is the context at begin, not at commit
         } finally {
+            inOther.close();
             other.end();
             request.end();
         }

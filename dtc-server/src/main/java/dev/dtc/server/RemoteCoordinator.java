@@ -124,8 +124,11 @@ final class RemoteCoordinator implements AuditListener {
         String id = t.id();
         known.put(id, t);
         engine.inFlight().put(id, t);
-        try (ServerTracing.Scope s = traces.enter(t.clientTrace())) {
+        ServerTracing.Scope client = traces.enter(t.clientTrace()); // the transaction's span is begun in it
+        try {
             engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
+        } finally {
+            client.close();
         }
         complete(t, System.nanoTime() + request.timeoutMs() * 1_000_000L, "no answer within " + request.timeoutMs()
                 + " ms");
@@ -212,9 +215,12 @@ final class RemoteCoordinator implements AuditListener {
                 true));
         known.put(id, t);
         engine.inFlight().put(id, t); // the sweeper rolls it back at its deadline
-        try (ServerTracing.Scope s = traces.enter(t.clientTrace())) {
+        ServerTracing.Scope client = traces.enter(t.clientTrace()); // the transaction's span is begun in it
+        try {
             engine.audit().emit(EventType.BEGIN, id, null, "open: participants join it until it commits, timeout "
                     + timeoutMs + " ms");
+        } finally {
+            client.close();
         }
         return t;
     }
