@@ -18,12 +18,13 @@ import dev.dtc.internal.xid.DtcXid;
  * survive until commit or rollback and are returned by recover(). Behaviour is programmable
  * per call so tests can make it vote abort, fail transiently, block, or report heuristics.
  * "Committed" branches are kept so tests can assert on the resource's state, not only on calls.
- * It names itself (its recovery name is its name), as the pooled data sources do.
+ * It names itself (its recovery name is its name), as the pooled data sources do. Public for the engine's
+ * listeners in other modules (dtc-opentelemetry), which test against it through dtc-core's test-jar.
  */
-final class InMemoryResource implements NamedXAResource {
+public final class InMemoryResource implements NamedXAResource {
 
     @FunctionalInterface
-    interface Hook {
+    public interface Hook {
         /** Runs before the call does its work; may throw to make the call fail. */
         void run(Xid xid) throws XAException;
     }
@@ -31,23 +32,23 @@ final class InMemoryResource implements NamedXAResource {
     final String name;
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Set<DtcXid> active = ConcurrentHashMap.newKeySet();
-    final Set<DtcXid> prepared = ConcurrentHashMap.newKeySet();
-    final Set<DtcXid> committed = ConcurrentHashMap.newKeySet();
-    final Set<DtcXid> rolledBack = ConcurrentHashMap.newKeySet();
+    public final Set<DtcXid> prepared = ConcurrentHashMap.newKeySet();
+    public final Set<DtcXid> committed = ConcurrentHashMap.newKeySet();
+    public final Set<DtcXid> rolledBack = ConcurrentHashMap.newKeySet();
     final AtomicInteger commitCalls = new AtomicInteger();
-    volatile boolean readOnly;
-    volatile Hook onPrepare = x -> { };
-    volatile Hook onCommit = x -> { };
-    volatile Hook onRollback = x -> { };
+    public volatile boolean readOnly;
+    public volatile Hook onPrepare = x -> { };
+    public volatile Hook onCommit = x -> { };
+    public volatile Hook onRollback = x -> { };
     volatile XAException recoverFailure;
     /** recover() lists nothing although branches are prepared (a connection that cannot see them). */
     volatile boolean blind;
 
-    InMemoryResource(String name) {
+    public InMemoryResource(String name) {
         this.name = name;
     }
 
-    static XAException xa(int code) {
+    public static XAException xa(int code) {
         return new XAException(code);
     }
 

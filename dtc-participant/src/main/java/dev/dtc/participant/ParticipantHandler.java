@@ -3,6 +3,7 @@ package dev.dtc.participant;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.MDC;
 
 /**
  * Serves a {@link Participant} on Jetty 12 (core, no servlets) under a base path: with base {@code /tx} the
@@ -26,6 +28,18 @@ public final class ParticipantHandler extends Handler.Abstract {
 
     /** The coordinator's header on its calls: how long, in ms, it waits for this answer. */
     public static final String TIMEOUT_HEADER = "Dtc-Timeout-Ms";
+
+    /**
+     * The SLF4J MDC key under which the W3C {@code traceparent} the coordinator sent is set while a call is handled:
+     * the service's {@link Work} runs inside it, so its log lines can show it ({@code %X{traceparent}}) and it can
+     * read it with {@code MDC.get(ParticipantHandler.TRACEPARENT_MDC_KEY)}. A header that is not a traceparent is
+     * not set.
+     */
+    public static final String TRACEPARENT_MDC_KEY = "traceparent";
+
+    /** The shape of a W3C traceparent (version, trace id, parent id, flags, and what a later version may add). */
+    private static final Pattern TRACEPARENT =
+            Pattern.compile("(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}(-[\\x21-\\x7e]{0,200})?");
 
     private final Participant participant;
     private final String basePath;
@@ -79,8 +93,23 @@ public final class ParticipantHandler extends Handler.Abstract {
             reply = Participant.error(413, "the body is " + request.getLength() + " bytes, over this participant's"
                     + " limit of " + participant.maxBodyBytes() + " bytes: send a smaller payload");
         } else {
-            reply = participant.handle(request.getMethod(), relative, authorization,
-                    request.getHeaders().get(TIMEOUT_HEADER), readBody(request));
+            String traceparent = request.getHeaders().get(TRACEPARENT_MDC_KEY);
+            boolean traced = traceparent != null && TRACEPARENT.matcher(traceparent).matches()
+                    && (!traceparent.startsWith("00") || traceparent.length() == 55); // version 00 has nothing more
+            String previous = traced ? MDC.get(TRACEPARENT_MDC_KEY) : null;
+            if (traced) {
+                MDC.put(TRACEPARENT_MDC_KEY, traceparent);
+            }
+            try {
+                reply = participant.handle(request.getMethod(), relative, authorization,
+                        request.getHeaders().get(TIMEOUT_HEADER), readBody(request));
+            } finally {
+                if (traced && previous != null) {
+                    MDC.put(TRACEPARENT_MDC_KEY, previous);
+                } else if (traced) {
+                    MDC.remove(TRACEPARENT_MDC_KEY);
+                }
+            }
         }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -67,6 +67,17 @@ final class Served implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A prepare with extra headers (e.g. {@code traceparent}). */
+    HttpResponse<String> prepare(String transactionId, String payload, java.util.Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/prepare")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"transactionId\":\"" + transactionId + "\",\"payload\":"
+                        + payload + "}"));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> prepare(String transactionId, String payload) throws Exception {
         return post("/prepare", "{\"transactionId\":\"" + transactionId + "\",\"payload\":" + payload + "}");
     }

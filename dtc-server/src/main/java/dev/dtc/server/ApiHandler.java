@@ -225,7 +225,7 @@ final class ApiHandler extends Handler.Abstract {
             return send(response, callback, 400, error("the body is not valid JSON: " + firstLine(e.getMessage())));
         }
         if (tree != null && tree.isObject() && tree.has("open")) {
-            return beginOpen(c, key, tree, response, callback);
+            return beginOpen(c, key, tree, trace(request), response, callback);
         }
         TransactionRequest req;
         try {
@@ -233,7 +233,7 @@ final class ApiHandler extends Handler.Abstract {
         } catch (TransactionRequest.Invalid e) {
             return send(response, callback, 400, error(e.getMessage()));
         }
-        RemoteTransaction t = c.create(req);
+        RemoteTransaction t = c.create(req, trace(request));
         StringBuilder accepted = new StringBuilder("accepted: ").append(req.participants().size())
                 .append(" participant(s), timeout ").append(req.timeoutMs()).append(" ms");
         if (key != null) {
@@ -269,7 +269,8 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** {@code POST /v1/transactions {"open": true, "timeoutMs": N}}: begins a transaction that services join. */
-    private boolean beginOpen(RemoteCoordinator c, String key, JsonNode tree, Response response, Callback callback) {
+    private boolean beginOpen(RemoteCoordinator c, String key, JsonNode tree, TraceContext trace, Response response,
+                              Callback callback) {
         for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("open") && !f.equals("timeoutMs")) {
@@ -296,7 +297,7 @@ final class ApiHandler extends Handler.Abstract {
             }
             timeout = t.asLong();
         }
-        RemoteTransaction tx = c.begin(timeout);
+        RemoteTransaction tx = c.begin(timeout, trace);
         response.getHeaders().put(HttpHeader.LOCATION, TRANSACTIONS + "/" + tx.id());
         return send(response, callback, 201, c.answerOf(tx));
     }
@@ -353,6 +354,10 @@ final class ApiHandler extends Handler.Abstract {
             view.put("error", "transaction " + id + " has ended " + view.path("outcome").asText()
                     + (action.equals("participants") ? ": too late to join" : ": cannot " + action + " it"));
             return send(response, callback, 409, view);
+        }
+        if (!action.equals("participants")) {
+            // the client's context, if the request that began the transaction carried none
+            t.clientTrace().keep(trace(request));
         }
         RemoteCoordinator.Answer a = switch (action) {
             case "participants" -> c.join(t, joining, maxParticipants);
@@ -761,6 +766,15 @@ final class ApiHandler extends Handler.Abstract {
         } catch (java.io.EOFException e) {
             throw new TooLarge();
         }
+    }
+
+    /**
+     * The W3C trace context of a client's request, or null: absent and malformed are alike (a malformed header is
+     * ignored, never refused).
+     */
+    private static TraceContext trace(Request request) {
+        return TraceContext.fromHeaders(request.getHeaders().getValuesList(TraceContext.TRACEPARENT),
+                request.getHeaders().getValuesList(TraceContext.TRACESTATE));
     }
 
     private boolean authorized(Request request) {

@@ -96,6 +96,7 @@ public final class DtcServer implements AutoCloseable {
 
     private void open() throws IOException {
         ObjectMapper json = json();
+        Traces traces = Traces.of(config.openTelemetry(), config.nodeName()); // refuses before anything is opened
         ParticipantCalls calls = new ParticipantCalls(config.token(), config.phaseTwoTimeout());
         DecisionStore.Opener opener;
         Duration takeoverEvery = Duration.ZERO;
@@ -122,7 +123,7 @@ public final class DtcServer implements AutoCloseable {
                 ? SharedState.postgres(sharedStore, json, config.retention(), Clock.systemUTC(), lockTimer)
                 : SharedState.files(config.dataDir(), json, config.retention(), Clock.systemUTC(), lockTimer);
         history = state.outcomes();
-        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault());
+        RemoteCoordinator coordinator = new RemoteCoordinator(engine, calls, json, history, config.fault(), traces);
         ParticipantRegistry registry = state.registry();
         LockService locks = state.locks();
         if (sharedStore != null) {

@@ -46,6 +46,8 @@ final class HttpBranch implements Branch {
     private final ObjectMapper json;
     private final RollbackWatch source;
     private final boolean joined;
+    private final ClientTrace clientTrace;
+    private final Traces traces;
     private volatile JsonNode payload;
     private volatile long deadlineNanos = Long.MAX_VALUE;
     private volatile ReportedVote vote;
@@ -65,6 +67,17 @@ final class HttpBranch implements Branch {
      */
     HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
                ObjectMapper json, RollbackWatch source, boolean joined) {
+        this(txId, xid, address, payload, calls, json, source, joined, new ClientTrace(), Traces.PASS_THROUGH);
+    }
+
+    /**
+     * @param clientTrace the trace context the transaction's client sent (shared by its branches)
+     * @param traces      what goes out with each call: the client's context, or the coordinator's span for it
+     */
+    HttpBranch(String txId, DtcXid xid, ParticipantAddress address, JsonNode payload, ParticipantCalls calls,
+               ObjectMapper json, RollbackWatch source, boolean joined, ClientTrace clientTrace, Traces traces) {
+        this.clientTrace = clientTrace;
+        this.traces = traces;
         this.txId = txId;
         this.joined = joined;
         this.xid = xid;
@@ -121,7 +134,7 @@ final class HttpBranch implements Branch {
         payload = null; // sent: the transaction's answer does not repeat it, so let it go
         Duration left = deadlineNanos == Long.MAX_VALUE ? calls.phaseTwoTimeout()
                 : Duration.ofNanos(deadlineNanos - System.nanoTime());
-        ParticipantCalls.Reply r = calls.post(address, "prepare", bytes(body), left);
+        ParticipantCalls.Reply r = calls.post(address, "prepare", bytes(body), left, trace());
         if (!r.answered()) {
             return fail(ReportedVote.NO_ANSWER, r.failure());
         }
@@ -159,6 +172,11 @@ final class HttpBranch implements Branch {
             }
         }
         return fail(ReportedVote.ABORT, "answered prepare with something that is not a vote" + snippet(r.body()));
+    }
+
+    /** The W3C trace context this call carries (the engine's audit event for it was emitted just before). */
+    private TraceContext trace() {
+        return traces.outgoing(clientTrace, txId, xid.toString(), address.name());
     }
 
     private Vote fail(ReportedVote counted, String why) throws XAException {
@@ -205,7 +223,7 @@ final class HttpBranch implements Branch {
     private void finish(String op) throws XAException {
         ObjectNode body = json.createObjectNode();
         body.put("transactionId", txId);
-        ParticipantCalls.Reply r = calls.post(address, op, bytes(body), calls.phaseTwoTimeout());
+        ParticipantCalls.Reply r = calls.post(address, op, bytes(body), calls.phaseTwoTimeout(), trace());
         if (r.ok()) {
             acknowledged = true;
             return;

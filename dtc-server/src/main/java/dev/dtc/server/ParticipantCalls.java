@@ -70,7 +70,10 @@ final class ParticipantCalls implements AutoCloseable {
      */
     static final String TIMEOUT_HEADER = "Dtc-Timeout-Ms";
 
-    Reply post(ParticipantAddress p, String op, byte[] json, Duration timeout) {
+    /**
+     * @param trace sent as {@code traceparent} and {@code tracestate} (W3C Trace Context); null sends neither
+     */
+    Reply post(ParticipantAddress p, String op, byte[] json, Duration timeout, TraceContext trace) {
         if (timeout.isNegative() || timeout.isZero()) {
             return new Reply(0, null, "no time left before the transaction timeout");
         }
@@ -78,8 +81,16 @@ final class ParticipantCalls implements AutoCloseable {
             ContentResponse r = client.newRequest(p.operation(op))
                     .method(HttpMethod.POST)
                     .timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
-                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)
-                            .put(TIMEOUT_HEADER, Long.toString(Math.max(1, timeout.toMillis()))))
+                    .headers(h -> {
+                        h.put(HttpHeader.AUTHORIZATION, authorization)
+                                .put(TIMEOUT_HEADER, Long.toString(Math.max(1, timeout.toMillis())));
+                        if (trace != null) {
+                            h.put(TraceContext.TRACEPARENT, trace.traceparent());
+                            if (trace.tracestate() != null) {
+                                h.put(TraceContext.TRACESTATE, trace.tracestate());
+                            }
+                        }
+                    })
                     .body(new BytesRequestContent("application/json", json))
                     .send();
             return new Reply(r.getStatus(), r.getContent(), null);

@@ -35,13 +35,19 @@ final class RemoteCoordinator implements AuditListener {
     private final OutcomeHistory history;
     private final Faults fault;
     private final Views views;
+    private final Traces traces;
     private final Map<String, RemoteTransaction> known = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> finishedOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger finishedCount = new AtomicInteger();
     private final Map<String, HttpRecoverySource> sources = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> commitVotes = new ConcurrentHashMap<>();
 
-    RemoteCoordinator(Engine engine, ParticipantCalls calls, ObjectMapper json, OutcomeHistory history, Faults fault) {
+    RemoteCoordinator(Engine engine, ParticipantCalls calls, ObjectMapper json, OutcomeHistory history, Faults fault,
+                      Traces traces) {
+        this.traces = traces;
+        if (traces.spans() != null) {
+            engine.audit().addListener(traces.spans());
+        }
         this.engine = engine;
         this.calls = calls;
         this.json = json;
@@ -82,17 +88,22 @@ final class RemoteCoordinator implements AuditListener {
         });
     }
 
-    /** A new transaction for the request, not yet started. */
-    RemoteTransaction create(TransactionRequest request) {
+    /**
+     * A new transaction for the request, not yet started.
+     *
+     * @param trace the W3C trace context the request carried, or null
+     */
+    RemoteTransaction create(TransactionRequest request, TraceContext trace) {
         String id = engine.xids().newUrlSafeTransactionId();
+        ClientTrace clientTrace = new ClientTrace(trace);
         List<HttpBranch> branches = new ArrayList<>(request.participants().size());
         int i = 0;
         for (TransactionRequest.Participant p : request.participants()) {
             i++;
             branches.add(new HttpBranch(id, engine.xids().branch(id, i), p.address(), p.payload(), calls, json,
-                    source(p.address())));
+                    source(p.address()), false, clientTrace, traces));
         }
-        return new RemoteTransaction(id, branches);
+        return new RemoteTransaction(id, branches, clientTrace);
     }
 
     /** Makes a transaction known before it runs (GET answers IN_PROGRESS, a replayed request waits for it). */
@@ -113,7 +124,12 @@ final class RemoteCoordinator implements AuditListener {
         String id = t.id();
         known.put(id, t);
         engine.inFlight().put(id, t);
-        engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
+        ServerTracing.Scope client = traces.enter(t.clientTrace()); // the transaction's span is begun in it
+        try {
+            engine.audit().emit(EventType.BEGIN, id, null, acceptedDetail);
+        } finally {
+            client.close();
+        }
         complete(t, System.nanoTime() + request.timeoutMs() * 1_000_000L, "no answer within " + request.timeoutMs()
                 + " ms");
     }
@@ -191,15 +207,21 @@ final class RemoteCoordinator implements AuditListener {
      * Begins an open transaction. Nothing is logged: until its commit decision it is presumed rolled back, so a
      * coordinator that restarts has nothing to recover for it, and participants that ask are told ROLLED_BACK.
      */
-    RemoteTransaction begin(long timeoutMs) {
+    RemoteTransaction begin(long timeoutMs, TraceContext trace) {
         String id = engine.xids().newUrlSafeTransactionId();
         RemoteTransaction t = new RemoteTransaction(id, timeoutMs);
+        t.clientTrace().keep(trace);
         t.onTimeout(() -> rollBackOpen(t, "timed out: not committed within its timeout of " + timeoutMs + " ms",
                 true));
         known.put(id, t);
         engine.inFlight().put(id, t); // the sweeper rolls it back at its deadline
-        engine.audit().emit(EventType.BEGIN, id, null, "open: participants join it until it commits, timeout "
-                + timeoutMs + " ms");
+        ServerTracing.Scope client = traces.enter(t.clientTrace()); // the transaction's span is begun in it
+        try {
+            engine.audit().emit(EventType.BEGIN, id, null, "open: participants join it until it commits, timeout "
+                    + timeoutMs + " ms");
+        } finally {
+            client.close();
+        }
         return t;
     }
 
@@ -228,7 +250,8 @@ final class RemoteCoordinator implements AuditListener {
                         + " participants, the most this coordinator takes (--max-participants); nothing joined"));
             }
             b = new HttpBranch(t.id(), engine.xids().branch(t.id(), t.branches().size() + 1), a,
-                    com.fasterxml.jackson.databind.node.NullNode.getInstance(), calls, json, source(a), true);
+                    com.fasterxml.jackson.databind.node.NullNode.getInstance(), calls, json, source(a), true,
+                    t.clientTrace(), traces);
             t.join(b);
         }
         engine.audit().emit(EventType.ENLIST, t.id(), b.xid(), "joined: " + a.name() + " " + a.url());

@@ -44,8 +44,11 @@ final class RemoteTransaction implements Timed {
     private final CompletableFuture<RemoteTransaction> answered = new CompletableFuture<>();
     private volatile Outcome outcome = Outcome.IN_PROGRESS;
     private volatile String reason;
+    private final ClientTrace clientTrace;
 
-    RemoteTransaction(String id, List<HttpBranch> branches) {
+    /** A one-shot transaction; {@code clientTrace} is the one its branches were given. */
+    RemoteTransaction(String id, List<HttpBranch> branches, ClientTrace clientTrace) {
+        this.clientTrace = clientTrace;
         this.id = id;
         this.branches = List.copyOf(branches);
         for (HttpBranch b : branches) {
@@ -59,6 +62,7 @@ final class RemoteTransaction implements Timed {
 
     /** An open transaction: no participants yet, services join it until it commits, rolls back or times out. */
     RemoteTransaction(String id, long timeoutMs) {
+        this.clientTrace = new ClientTrace();
         this.id = id;
         this.branches = new CopyOnWriteArrayList<>();
         this.open = true;
@@ -66,6 +70,11 @@ final class RemoteTransaction implements Timed {
         this.deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000L;
         this.expiresAt = Instant.now().plusMillis(timeoutMs);
         this.openState = OpenState.OPEN;
+    }
+
+    /** The W3C trace context its client sent (the branches send it on, or the coordinator's span for it). */
+    ClientTrace clientTrace() {
+        return clientTrace;
     }
 
     boolean isOpen() {

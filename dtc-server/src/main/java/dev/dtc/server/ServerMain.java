@@ -76,6 +76,11 @@ public final class ServerMain implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     String leaseTtl = "6s";
 
+    @Option(names = "--opentelemetry", description = "trace transactions with OpenTelemetry: needs dtc-opentelemetry"
+            + " and the OpenTelemetry SDK on the class path, configured through GlobalOpenTelemetry (see"
+            + " docs/tracing.md). Without it the clients' W3C trace context is passed to participants unchanged")
+    boolean openTelemetry;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -158,10 +163,14 @@ public final class ServerMain implements Callable<Integer> {
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--lease-ttl must be at least 1s, was '" + leaseTtl + "'");
         }
+        if (openTelemetry) {
+            Traces.provider(); // refuses now, with what to add, if dtc-opentelemetry is missing
+        }
         String advertised = advertisedUrl == null ? null : advertisedUrl.replaceAll("/+$", "");
         return new ServerConfig(bind, port, dataDir == null ? null : dataDir.toAbsolutePath(), nodeName, token(), maxParticipants,
                 maxBodyBytes, duration("--retention", retention), duration("--recovery-interval", recoveryInterval),
-                duration("--phase2-timeout", phaseTwoTimeout), fault, logSegmentBytes, store, advertised, ttl);
+                duration("--phase2-timeout", phaseTwoTimeout), fault, logSegmentBytes, store, advertised, ttl,
+                openTelemetry);
     }
 
     private String token() throws IOException {

@@ -50,6 +50,14 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body))));
     }
 
+    /** POST to {@code path} with extra headers. */
+    Answer send(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return send(authorized(b));
+    }
+
     Answer delete(String path, String body) throws IOException, InterruptedException {
         return send(authorized(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method("DELETE", HttpRequest.BodyPublishers.ofString(body))));

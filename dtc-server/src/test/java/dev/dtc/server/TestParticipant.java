@@ -26,7 +26,9 @@ import org.eclipse.jetty.util.Callback;
 final class TestParticipant implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Call(String op, String transactionId, String authorization, String timeoutMs, JsonNode body) {
+    /** One call as received; {@code traceparent} and {@code tracestate} are the W3C headers (null when absent). */
+    record Call(String op, String transactionId, String authorization, String timeoutMs, JsonNode body,
+                String traceparent, String tracestate) {
     }
 
     final String name;
@@ -91,7 +93,8 @@ final class TestParticipant implements AutoCloseable {
         String op = path.substring(path.lastIndexOf('/') + 1);
         JsonNode body = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
         calls.add(new Call(op, body.path("transactionId").asText(null),
-                request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("Dtc-Timeout-Ms"), body));
+                request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("Dtc-Timeout-Ms"), body,
+                request.getHeaders().get("traceparent"), request.getHeaders().get("tracestate")));
         int status = 200;
         String answer = "{}";
         if (op.equals("prepare")) {
