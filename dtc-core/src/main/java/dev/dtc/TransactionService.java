@@ -114,7 +114,8 @@ public final class TransactionService implements AutoCloseable {
      * fields; nothing is kept.
      */
     public java.util.Optional<LogStats> logStats() {
-        return engine.store() instanceof DecisionLog log ? java.util.Optional.of(log.stats()) : java.util.Optional.empty();
+        return engine.store() instanceof DecisionLog log ? java.util.Optional.of(log.stats())
+                : java.util.Optional.empty();
     }
 
     /** Transactions begun and not yet completed (including those waiting in prepare). */

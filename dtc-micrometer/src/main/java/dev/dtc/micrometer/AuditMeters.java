@@ -42,7 +42,7 @@ final class AuditMeters implements AuditListener {
     private final Stopwatches forces = new Stopwatches(MAX_TIMED, STALE_NANOS);
 
     AuditMeters(MeterRegistry registry, Tags tags) {
-        begun = Counter.builder("dtc.transactions.begun").tags(tags).baseUnit("transactions")
+        begun = Counter.builder("dtc.transactions.begun").tags(tags)
                 .description("Transactions begun").register(registry);
         committed = finished(registry, tags, "committed");
         rolledBack = finished(registry, tags, "rolled_back");
@@ -59,7 +59,7 @@ final class AuditMeters implements AuditListener {
 
     private static Counter finished(MeterRegistry registry, Tags tags, String outcome) {
         return Counter.builder("dtc.transactions.finished").tags(tags).tag("outcome", outcome)
-                .baseUnit("transactions").description("Transactions over, by outcome").register(registry);
+                .description("Transactions over, by outcome").register(registry);
     }
 
     private static Timer commitTimer(MeterRegistry registry, Tags tags, String outcome) {

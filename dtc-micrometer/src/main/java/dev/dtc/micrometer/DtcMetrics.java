@@ -68,14 +68,13 @@ public final class DtcMetrics implements MeterBinder, AutoCloseable {
     public void bindTo(MeterRegistry registry) {
         AuditMeters audit = new AuditMeters(registry, tags);
         Gauge.builder("dtc.transactions.active", service, TransactionService::transactionsInFlight).tags(tags)
-                .baseUnit("transactions").description("Transactions begun and not yet completed")
+                .description("Transactions begun and not yet completed")
                 .register(registry);
         Gauge.builder("dtc.decisions.pending", service, s -> s.recovery().pending().size()).tags(tags)
-                .baseUnit("transactions")
                 .description("Commit decisions the log holds open (branches not known finished, or a heuristic"
                         + " outcome kept for an operator), including those whose phase 2 is running now")
                 .register(registry);
-        Gauge.builder("dtc.branches.in.doubt", service, DtcMetrics::inDoubt).tags(tags).baseUnit("branches")
+        Gauge.builder("dtc.branches.in.doubt", service, DtcMetrics::inDoubt).tags(tags)
                 .description("Branches of open decisions not known finished, plus one per heuristic outcome")
                 .register(registry);
         LogMeters.bind(service, audit, registry, tags);

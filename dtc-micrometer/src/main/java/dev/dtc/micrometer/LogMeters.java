@@ -28,15 +28,14 @@ final class LogMeters {
         if (service.logStats().isEmpty()) {
             return; // another decision store (shared PostgreSQL): it keeps no such counters
         }
-        counter(registry, tags, service, "dtc.log.forces", "fsyncs of decision-log segments", "forces",
+        counter(registry, tags, service, "dtc.log.forces", "fsyncs of decision-log segments", null,
                 LogStats::forces);
-        counter(registry, tags, service, "dtc.log.records", "records appended to the decision log", "records",
+        counter(registry, tags, service, "dtc.log.records", "records appended to the decision log", null,
                 LogStats::recordsWritten);
         counter(registry, tags, service, "dtc.log.written", "bytes written to decision-log segments", "bytes",
                 LogStats::bytesWritten);
         GroupSize group = new GroupSize(service, audit);
         Gauge.builder("dtc.log.group.size", group, GroupSize::sample).tags(tags).strongReference(true)
-                .baseUnit("decisions")
                 .description("Commit decisions per decision-log force since the previous read (group commit);"
                         + " NaN when nothing was forced in between")
                 .register(registry);
@@ -44,6 +43,7 @@ final class LogMeters {
 
     private static void counter(MeterRegistry registry, Tags tags, TransactionService service, String name,
                                 String description, String unit, ToLongFunction<LogStats> figure) {
+        // a unit only where it says something the name does not (bytes): registries append it to the name
         FunctionCounter.builder(name, service, s -> s.logStats().map(figure::applyAsLong).orElse(0L))
                 .tags(tags).baseUnit(unit).description(description).register(registry);
     }

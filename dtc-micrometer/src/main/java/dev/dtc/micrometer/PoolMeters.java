@@ -21,13 +21,13 @@ final class PoolMeters {
         Tags tags = common.and("pool", ds.name());
         gauge(registry, tags, ds, "dtc.pool.connections.active",
                 "connections handed out now (in use, or held by their transaction until it completes)",
-                "connections", PoolStats::active);
+                PoolStats::active);
         gauge(registry, tags, ds, "dtc.pool.connections.available", "open connections waiting in the pool",
-                "connections", PoolStats::available);
-        gauge(registry, tags, ds, "dtc.pool.connections.pending", "threads waiting in getConnection()", "threads",
+                PoolStats::available);
+        gauge(registry, tags, ds, "dtc.pool.connections.pending", "threads waiting in getConnection()",
                 PoolStats::awaiting);
         gauge(registry, tags, ds, "dtc.pool.connections.max.used", "the most connections open at once",
-                "connections", PoolStats::maxUsed);
+                PoolStats::maxUsed);
         counter(registry, tags, ds, "dtc.pool.connections.created", "connections opened", PoolStats::created);
         counter(registry, tags, ds, "dtc.pool.connections.destroyed", "connections closed, for any reason",
                 PoolStats::destroyed);
@@ -45,14 +45,14 @@ final class PoolMeters {
     }
 
     private static void gauge(MeterRegistry registry, Tags tags, TransactionalDataSource ds, String name,
-                              String description, String unit, ToLongFunction<PoolStats> figure) {
-        Gauge.builder(name, ds, d -> figure.applyAsLong(d.stats())).tags(tags).baseUnit(unit)
+                              String description, ToLongFunction<PoolStats> figure) {
+        Gauge.builder(name, ds, d -> figure.applyAsLong(d.stats())).tags(tags)
                 .description(description).register(registry);
     }
 
     private static void counter(MeterRegistry registry, Tags tags, TransactionalDataSource ds, String name,
                                 String description, ToLongFunction<PoolStats> figure) {
-        FunctionCounter.builder(name, ds, d -> figure.applyAsLong(d.stats())).tags(tags).baseUnit("connections")
+        FunctionCounter.builder(name, ds, d -> figure.applyAsLong(d.stats())).tags(tags)
                 .description(description).register(registry);
     }
 }
