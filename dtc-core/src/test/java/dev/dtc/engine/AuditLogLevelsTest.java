@@ -91,6 +91,36 @@ class AuditLogLevelsTest {
         assertThat(lines.list).noneMatch(e -> e.getLevel() == Level.DEBUG);
     }
 
+    /** With the step's level off and nobody listening, nothing of the event is built: not even its branch's text. */
+    @Test
+    void anEventNobodyWantsCostsNothingToBuild() {
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        Object branch = new Object() {
+            @Override
+            public String toString() {
+                built.incrementAndGet();
+                return "node/1/1:1";
+            }
+        };
+        Audit quiet = new Audit();
+        audit.setLevel(Level.INFO);
+        quiet.emit(EventType.PREPARE_SENT, "node/1/1", branch, null);
+        assertThat(built).hasValue(0);
+        assertThat(lines.list).isEmpty();
+
+        audit.setLevel(Level.DEBUG);
+        quiet.emit(EventType.PREPARE_SENT, "node/1/1", branch, null);
+        assertThat(built).as("written at DEBUG").hasValue(1);
+
+        audit.setLevel(Level.INFO);
+        java.util.List<dev.dtc.audit.AuditEvent> heard = new java.util.ArrayList<>();
+        quiet.addListener(heard::add);
+        quiet.emit(EventType.PREPARE_SENT, "node/1/1", branch, null);
+        assertThat(built).as("built for the listener").hasValue(2);
+        assertThat(heard).singleElement().extracting(dev.dtc.audit.AuditEvent::branch).isEqualTo("node/1/1:1");
+        assertThat(lines.list).as("and not written").hasSize(1);
+    }
+
     /** The level of every event is written in EventType's javadoc ("Logged at X."), and it is the one used. */
     @Test
     void eventTypeJavadocSaysTheLevelEachEventIsWrittenAt() throws Exception {
