@@ -5,6 +5,7 @@ import dev.dtc.internal.engine.Engine;
 import dev.dtc.log.DecisionLog;
 import dev.dtc.log.DecisionStore;
 import dev.dtc.log.LogConfig;
+import dev.dtc.log.LogStats;
 import dev.dtc.internal.tm.DtcSynchronizationRegistry;
 import dev.dtc.internal.tm.DtcTransactionManager;
 import dev.dtc.internal.tm.DtcUserTransaction;
@@ -126,6 +127,17 @@ public final class TransactionService implements AutoCloseable {
 
     public void removeAuditListener(AuditListener listener) {
         engine.audit().removeListener(listener);
+    }
+
+    /**
+     * The file log's counters now (forces, records and bytes written, segments), for monitoring: with them a
+     * metrics system can tell how many records share one force (group commit). Empty when the decisions are kept
+     * in another {@link DecisionStore} ({@link Builder#decisionStore}). Each call reads a handful of volatile
+     * fields; nothing is kept.
+     */
+    public java.util.Optional<LogStats> logStats() {
+        return engine.store() instanceof DecisionLog log ? java.util.Optional.of(log.stats())
+                : java.util.Optional.empty();
     }
 
     /** Transactions begun and not yet completed (including those waiting in prepare). */

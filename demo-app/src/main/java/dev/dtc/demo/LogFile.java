@@ -12,16 +12,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends every library log line (dtc's audit log, the embedded servers' output, the drivers) to {@code demo.log}
  * in the data directory, so that stdout holds only what the command shows and an operator still has the full
- * record. dtc's audit lines there carry the same event names as the command's output.
+ * record. dtc's audit lines there carry the same event names as the command's output: the demo keeps dtc's full
+ * audit trail (the logger {@value #AUDIT} at DEBUG, where an application embedding dtc gets one INFO line per
+ * transaction), because showing every step of the protocol is what the demo is for.
  */
 final class LogFile {
+
+    static final String AUDIT = "dev.dtc.audit";
 
     private LogFile() {
     }
 
     /**
      * For a long-running service ({@code serve}): every library log line at INFO on stderr, which {@code ./demo up}
-     * writes to the service's log file. The kit's audit lines (one per protocol step, with the transaction id) are
+     * writes to the service's log file (dtc's own audit trail at DEBUG, as in {@code demo.log}). The kit's audit lines (one per protocol step, with the transaction id) are
      * what an operator reads there.
      */
     static void toStderr() {
@@ -43,6 +47,7 @@ final class LogFile {
         root.setLevel(Level.INFO);
         root.addAppender(appender);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        context.getLogger(AUDIT).setLevel(Level.DEBUG);
     }
 
     static Path redirectTo(Path dataDirectory) {
@@ -65,6 +70,7 @@ final class LogFile {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(appender);
+        context.getLogger(AUDIT).setLevel(Level.DEBUG);
         return file;
     }
 }

@@ -51,6 +51,10 @@ class PlaceOrderTest {
         // the decision comes after the last vote and before the first commit
         assertThat(types(events).lastIndexOf("VOTE_COMMIT")).isLessThan(types(events).indexOf("DECISION_FORCED"));
         assertThat(types(events).indexOf("DECISION_FORCED")).isLessThan(types(events).indexOf("COMMIT_SENT"));
+        // the demo keeps dtc's full audit trail in demo.log (an embedding application gets only the outcome)
+        String txId = doc.get("transactionId").getAsString();
+        assertThat(java.nio.file.Files.readString(demo.dataDirectory.resolve("demo.log")))
+                .contains("DECISION_FORCED tx=" + txId, "COMMIT_SENT tx=" + txId, "TX_COMMITTED tx=" + txId);
     }
 
     @Test

@@ -64,6 +64,8 @@ class CoordinatorCrashTest {
             Api.Answer a = api.get("/v1/transactions/" + id);
             assertThat(a.body().get("outcome").asText()).isEqualTo("COMMITTED");
             assertThat(second.log()).contains("RECOVERY_COMMIT").contains(id);
+            // the server's own logging keeps the full audit trail: the steps (DEBUG) are there too
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.log().contains("END tx=" + id));
         }
         for (TestParticipant p : List.of(orders, inventory, payments)) {
             assertThat(p.ops(id)).doesNotContain("rollback");

@@ -22,15 +22,16 @@ import java.util.concurrent.TimeoutException;
  * the benchmark's progress.
  *
  * <p>Unless told otherwise, it logs through a logback file written into the work directory that keeps every
- * logger at WARN: the audit trail ({@code dev.dtc.audit}) is INFO, one line per event, several events per
- * transaction, and at thousands of transactions a second writing it would be part of what is measured.
+ * logger at WARN: dtc-server's own configuration keeps the full audit trail ({@code dev.dtc.audit} at DEBUG, one
+ * line per event, several events per transaction), and even an application's default (one INFO line per
+ * transaction) would, at thousands of transactions a second, make writing the log part of what is measured.
  */
 final class CoordinatorProcess implements AutoCloseable {
 
     private static final String READY = "dtc-server listening on ";
     private static final String QUIET_LOGBACK = """
             <configuration>
-              <!-- written by the dtc remote benchmark: WARN everywhere, so the per-event INFO audit lines
+              <!-- written by the dtc remote benchmark: WARN everywhere, so the audit lines
                    (logger dev.dtc.audit) are filtered and not written while measuring -->
               <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
                 <target>System.err</target>
@@ -69,7 +70,7 @@ final class CoordinatorProcess implements AutoCloseable {
     /**
      * Starts a coordinator on a fresh data directory under {@code workDir} and waits until it listens.
      *
-     * @param quiet write a WARN-only logback file and pass it, or keep the server's own logging (audit at INFO)
+     * @param quiet write a WARN-only logback file and pass it, or keep the server's own logging (full audit trail)
      */
     static CoordinatorProcess start(Launch launch, List<String> jvmOptions, Path workDir, String token, boolean quiet,
             Duration startTimeout) throws IOException, InterruptedException {

@@ -71,7 +71,7 @@ final class RemoteBenchmark {
                     + coordinator.logFile() + "; participants " + dtcParticipants);
             description.add("coordinator: separate JVM, " + settings.launch().description() + ", JVM options "
                     + (settings.serverJvmOptions().isEmpty() ? "(none)" : String.join(" ", settings.serverJvmOptions()))
-                    + (settings.quietServer() ? ", logging at WARN (audit lines off)" : ", its own logging (audit at INFO)"));
+                    + (settings.quietServer() ? ", logging at WARN (audit lines off)" : ", its own logging (full audit trail)"));
             description.add("participants for dtc: " + (settings.noOpParticipants()
                     ? settings.participants() + " no-op (Jetty 12 core handler, this JVM, one port each)"
                     : dtcParticipants + " (given by --participants)") + "; payloads " + settings.payloads().describe());

@@ -57,7 +57,7 @@ public final class RemoteCommand implements Callable<Integer> {
     List<String> serverJvmOptions;
 
     @Option(names = "--server-audit-log",
-            description = "Keep the coordinator's own logging (audit trail at INFO) instead of WARN everywhere.")
+            description = "Keep the coordinator's own logging (the full audit trail, dev.dtc.audit at DEBUG) instead of WARN everywhere.")
     boolean serverAuditLog;
 
     @Option(names = {"-p", "--participant-count"}, paramLabel = "N", defaultValue = "3",

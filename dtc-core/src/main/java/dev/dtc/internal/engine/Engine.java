@@ -249,6 +249,11 @@ public final class Engine implements AutoCloseable {
         return audit;
     }
 
+    /** Where decisions are kept: the file log, or another {@link DecisionStore}. For monitoring. */
+    public DecisionStore store() {
+        return store;
+    }
+
     public XidFactory xids() {
         return xids;
     }

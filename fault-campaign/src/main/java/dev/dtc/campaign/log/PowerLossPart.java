@@ -89,7 +89,8 @@ public final class PowerLossPart implements Part {
             List<String> setup = new ArrayList<>();
             if (!done || p.exitValue() != 0 || !finished) {
                 setup.add("the traced committer did not finish cleanly (exit " + (done ? p.exitValue() : "timeout")
-                        + "): " + childOut.lines().filter(l -> !l.startsWith("COMMITTED ") && !l.contains(" INFO "))
+                        + "): " + childOut.lines().filter(l -> !l.startsWith("COMMITTED ") && !l.contains(" INFO ")
+                                && !l.contains(" DEBUG "))
                         .limit(20).toList());
             }
             List<String> lines = Files.exists(trace) ? Files.readAllLines(trace, StandardCharsets.ISO_8859_1) : List.of();
