@@ -3,14 +3,18 @@ package dev.dtc.spring.boot;
 import dev.dtc.ConfigurationException;
 import dev.dtc.TransactionService;
 import dev.dtc.audit.AuditListener;
+import dev.dtc.micrometer.DtcMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.dtc.xa.TransactionalDataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.transaction.TransactionManagerCustomizers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.transaction.jta.JtaTransactionManager;
 
@@ -86,22 +90,21 @@ public class DtcAutoConfiguration {
         return new DtcStartupRecovery(dtc, dataSources);
     }
 
-    // -------------------------------------------------------------------------------------------------------------
-    // METRICS — place for the lead to add after merging dtc-micrometer (dev.dtc.micrometer.DtcMetrics, a Micrometer
-    // MeterBinder over the TransactionService and its pooled data sources). Not written here on purpose; add a
-    // nested configuration so that the starter still loads without Micrometer on the class path:
-    //
-    //   @Configuration(proxyBeanMethods = false)
-    //   @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry", "dev.dtc.micrometer.DtcMetrics"})
-    //   static class DtcMetricsConfiguration {
-    //       @Bean
-    //       @ConditionalOnMissingBean
-    //       DtcMetrics dtcMetrics(TransactionService dtc, ObjectProvider<TransactionalDataSource> dataSources) {
-    //           return new DtcMetrics(dtc, dataSources.orderedStream().toList()); // per DtcMetrics' constructor
-    //       }
-    //   }
-    //
-    // plus an optional dependency on dev.dtc:dtc-micrometer in this module's pom, a row in docs/spring-boot.md,
-    // and a test that the meters appear in the sample's MeterRegistry.
-    // -------------------------------------------------------------------------------------------------------------
+    /**
+     * dtc's meters ({@code dtc-micrometer}): a {@link MeterBinder} that Boot binds to every {@code MeterRegistry}
+     * it configures (with the actuator), over the service and every pooled data source of the context. Only when
+     * Micrometer is on the class path, so the starter still loads without it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry", "dev.dtc.micrometer.DtcMetrics"})
+    static class DtcMetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DtcMetrics dtcMetrics(TransactionService dtc, ObjectProvider<TransactionalDataSource> dataSources) {
+            DtcMetrics metrics = new DtcMetrics(dtc);
+            dataSources.orderedStream().forEach(metrics::dataSource);
+            return metrics;
+        }
+    }
 }
