@@ -40,6 +40,7 @@ final class PersistentMariaDb extends DB {
     }
 
     static PersistentMariaDb start(Path home, Progress progress) {
+        EmbeddedPlatform.current().checkMariaDb();
         Path data = home.resolve("data");
         Path pidFile = home.resolve("mariadbd.pid");
         LeftoverServer.stopIfRunning("MariaDB", pidFile, List.of("mariadbd", "mysqld"), progress);
