@@ -1,6 +1,7 @@
 package dev.dtc.demo;
 
 import dev.dtc.demo.embedded.EmbeddedDatabases;
+import dev.dtc.demo.embedded.EmbeddedPlatform;
 import dev.dtc.demo.shop.DatabaseNames;
 import dev.dtc.demo.shop.ServerAddress;
 import java.nio.file.Path;
@@ -102,6 +103,7 @@ final class CommonOptions {
         databaseNames();
         namedServers();
         if (embedded()) {
+            EmbeddedPlatform.current().checkMariaDb();
             EmbeddedDatabases.checkDataDirectory(dataDirectory);
         }
     }

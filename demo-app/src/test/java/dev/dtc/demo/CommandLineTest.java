@@ -61,6 +61,27 @@ class CommandLineTest {
     }
 
     @Test
+    void theEmbeddedDatabasesAreRefusedWhereTheirBinariesDoNotRunAndTheMessageNamesTheWayOut() throws Exception {
+        // os.arch as a Mac with Apple silicon reports it; read only by the check, before anything starts
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "cli-platform").resolve("demo");
+        String arch = System.getProperty("os.arch");
+        String os = System.getProperty("os.name");
+        Run r;
+        try {
+            System.setProperty("os.name", "Mac OS X");
+            System.setProperty("os.arch", "aarch64");
+            r = run("place-order", "--data-dir", dataDir.toString());
+        } finally {
+            System.setProperty("os.arch", arch);
+            System.setProperty("os.name", os);
+        }
+        assertThat(r.status()).isEqualTo(ExitStatus.USAGE);
+        assertThat(r.err()).contains("the embedded MariaDB runs only on Linux x86-64", "Mac OS X aarch64",
+                "--postgres-url", "--mysql-url", "docker/compose.yaml");
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
     void anErrorIsAlsoInTheJsonDocument() {
         Run r = run("stock", "--json", "--postgres-url", "jdbc:postgresql://127.0.0.1:1/x", "--data-dir", "target/cli-test");
         assertThat(r.status()).isEqualTo(ExitStatus.USAGE);

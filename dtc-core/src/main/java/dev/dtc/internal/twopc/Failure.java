@@ -8,7 +8,7 @@ import javax.transaction.xa.XAException;
  * maps its answers onto them), so every phase engine and recovery classify them here and act on the class.
  *
  * <p>What a class means for the transaction depends on the call and on whether it is a first attempt, a retry or
- * recovery; {@link CommitAnswer} and {@link RollbackAnswer} hold those tables.
+ * recovery; {@link Answers} holds those tables.
  */
 public enum Failure {
     /** XA_RB*: the resource rolled the branch back (and forgot it). */
