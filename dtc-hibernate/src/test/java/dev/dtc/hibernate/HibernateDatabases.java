@@ -1,15 +1,15 @@
 package dev.dtc.hibernate;
 
 import dev.dtc.testdb.DatabaseServer;
+import dev.dtc.testdb.PreparedBranches;
 import dev.dtc.testdb.TestDatabases;
-import java.nio.charset.StandardCharsets;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Base64;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -73,34 +73,15 @@ final class HibernateDatabases {
 
     /** Global transaction ids of PostgreSQL's prepared transactions that belong to {@code node}. */
     List<String> pgPrepared(String node) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = pg.connect(DB); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts")) {
-            while (rs.next()) {
-                // pgjdbc writes an Xid as formatId_base64(gtrid)_base64(bqual); dtc's gtrids start with "node/"
-                String[] parts = rs.getString(1).split("_");
-                if (parts.length == 3) {
-                    String gtrid = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.ISO_8859_1);
-                    if (gtrid.startsWith(node + "/")) {
-                        out.add(gtrid);
-                    }
-                }
-            }
+        try (Connection c = pg.connect(DB)) {
+            return PreparedBranches.inPostgres(c, node);
         }
-        return out;
     }
 
     /** Rows of MySQL's {@code XA RECOVER} that belong to {@code node}. */
     List<String> myPrepared(String node) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = my.connect(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = rs.getString("data");
-                if (data != null && data.startsWith(node + "/")) {
-                    out.add(data);
-                }
-            }
+        try (Connection c = my.connect(DB)) {
+            return PreparedBranches.inMysql(c, node);
         }
-        return out;
     }
 }

@@ -1,19 +1,18 @@
 package dev.dtc.spring.sample;
 
 import dev.dtc.testdb.DatabaseServer;
+import dev.dtc.testdb.PreparedBranches;
 import dev.dtc.testdb.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Base64;
+
 import java.util.List;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -72,34 +71,15 @@ final class SampleDatabases {
 
     /** Global transaction ids of this node's branches in pg_prepared_xacts. */
     List<String> preparedInPostgres() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = pg.connect(DB); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts")) {
-            while (rs.next()) {
-                // pgjdbc writes an Xid as formatId_base64(gtrid)_base64(bqual)
-                String[] parts = rs.getString(1).split("_");
-                if (parts.length == 3) {
-                    String gtrid = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.ISO_8859_1);
-                    if (gtrid.startsWith(NODE + "/")) {
-                        out.add(gtrid);
-                    }
-                }
-            }
+        try (Connection c = pg.connect(DB)) {
+            return PreparedBranches.inPostgres(c, NODE);
         }
-        return out;
     }
 
     /** This node's branches in MySQL/MariaDB's XA RECOVER. */
     List<String> preparedInMysql() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = my.connect(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = rs.getString("data");
-                if (data != null && data.startsWith(NODE + "/")) {
-                    out.add(data);
-                }
-            }
+        try (Connection c = my.connect(DB)) {
+            return PreparedBranches.inMysql(c, NODE);
         }
-        return out;
     }
 }

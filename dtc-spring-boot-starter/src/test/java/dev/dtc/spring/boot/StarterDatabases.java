@@ -1,15 +1,15 @@
 package dev.dtc.spring.boot;
 
 import dev.dtc.testdb.DatabaseServer;
+import dev.dtc.testdb.PreparedBranches;
 import dev.dtc.testdb.TestDatabases;
-import java.nio.charset.StandardCharsets;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Base64;
+
 import java.util.List;
 
 /**
@@ -68,34 +68,15 @@ final class StarterDatabases {
 
     /** Global transaction ids of the branches prepared in PostgreSQL (pg_prepared_xacts) for the node. */
     List<String> preparedInPostgres(String node) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = pg.connect(DB); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts")) {
-            while (rs.next()) {
-                // pgjdbc writes an Xid as formatId_base64(gtrid)_base64(bqual)
-                String[] parts = rs.getString(1).split("_");
-                if (parts.length == 3) {
-                    String gtrid = new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.ISO_8859_1);
-                    if (gtrid.startsWith(node + "/")) {
-                        out.add(gtrid);
-                    }
-                }
-            }
+        try (Connection c = pg.connect(DB)) {
+            return PreparedBranches.inPostgres(c, node);
         }
-        return out;
     }
 
     /** The rows of XA RECOVER on MySQL/MariaDB for the node. */
     List<String> preparedInMysql(String node) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = my.connect(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
-            while (rs.next()) {
-                String data = rs.getString("data");
-                if (data != null && data.startsWith(node + "/")) {
-                    out.add(data);
-                }
-            }
+        try (Connection c = my.connect(DB)) {
+            return PreparedBranches.inMysql(c, node);
         }
-        return out;
     }
 }
