@@ -164,9 +164,6 @@ final class RemoteCoordinator implements AuditListener {
         switch (o.kind()) {
             case COMMITTED -> {
                 t.decided(RemoteTransaction.Outcome.COMMITTED, null);
-                if (t.branches().isEmpty()) {
-                    engine.audit().emit(EventType.TX_COMMITTED, id, null, "no participant joined: nothing to do");
-                }
                 if (engine.decisions().get(id) == null && !t.branches().isEmpty() && allReadOnly(t)) {
                     // nothing was logged (every vote read-only), so the history is the only record of the answer
                     await(history.record(id, views.of(t)), id);

@@ -123,13 +123,7 @@ public final class DtcTransaction implements Transaction, Timed {
                 rollbackBranches("a resource failed to end its branch");
                 throw rollbackException("transaction " + txId + " rolled back: a resource failed to end its branch");
             }
-            Outcome o = ctx.coordinator().commit(txId, enlistment.branches(), deadlineNanos, this::enterPhase);
-            if (enlistment.branches().isEmpty()) {
-                // the engine had nothing to complete and emitted nothing: every BEGIN ends with a TX_ event (listeners
-                // such as dtc-opentelemetry's end the transaction's span on it), as the HTTP face does for no participant
-                ctx.audit().emit(EventType.TX_COMMITTED, txId, null, "no resource enlisted: nothing to do");
-            }
-            completeAsDecided(o);
+            completeAsDecided(ctx.coordinator().commit(txId, enlistment.branches(), deadlineNanos, this::enterPhase));
         } finally {
             if (began) {
                 finish();

@@ -63,6 +63,8 @@ public final class Coordinator {
     public Outcome commit(String txId, List<? extends Branch> branches, long deadlineNanos, boolean onePhaseAllowed,
                           Consumer<Phase> onPhase) {
         if (branches.isEmpty()) {
+            // nothing to ask anyone, but every BEGIN still ends with an outcome event (spans, meters, the audit log)
+            audit.emit(EventType.TX_COMMITTED, txId, null, "no branch: nothing to do");
             return Outcome.COMMITTED;
         }
         boolean onePhase = branches.size() == 1 && onePhaseAllowed;
