@@ -46,7 +46,8 @@ public final class DtcStartupRecovery implements SmartInitializingSingleton {
             } else if (!r.pending().isEmpty()) {
                 LOG.warn("dtc recovery at start (node {}, data sources {}): committed {}, rolled back {}, finished {};"
                                 + " still in doubt {} (a resource they need is not registered or not reachable)",
-                        service.nodeName(), names, r.committed(), r.rolledBack(), r.finished(), r.pending());
+                        service.nodeName(), names, r.committed().size(), r.rolledBack().size(), r.finished().size(),
+                        r.pending());
             } else {
                 LOG.info("dtc recovery at start (node {}, data sources {}): committed {}, rolled back {}, finished {};"
                                 + " nothing in doubt", service.nodeName(), names, r.committed().size(),
