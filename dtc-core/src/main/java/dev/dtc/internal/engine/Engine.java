@@ -5,6 +5,7 @@ import dev.dtc.audit.AuditListener;
 import dev.dtc.log.DecisionStore;
 import dev.dtc.log.SharedDecisionStore;
 import dev.dtc.internal.recovery.RecoveryManager;
+import dev.dtc.internal.twopc.CallTimes;
 import dev.dtc.internal.twopc.Committer;
 import dev.dtc.internal.twopc.Coordinator;
 import dev.dtc.internal.twopc.Decisions;
@@ -128,12 +129,11 @@ public final class Engine implements AutoCloseable {
         this.xids = new XidFactory(nodeName, System.currentTimeMillis());
         this.decisions = new Decisions(store, audit);
         decisions.loadFromStore(); // before any thread starts: a record it cannot read stops the start cleanly
-        // A ForkJoinPool, not a thread per task: its workers spin briefly before parking, so the
-        // three hand-offs of a two-branch transaction (two prepares, one commit) cost a few
-        // microseconds each. Calls to participants run as managed blocks (BlockingCall), so a
-        // slow database makes the pool add workers instead of starving other transactions.
-        // Measured with no-op resources at 64 threads: 87 µs of CPU per transaction, against
-        // 130 µs with a cached thread pool.
+        // A ForkJoinPool, not a thread per task: its workers spin briefly before parking. Calls to
+        // participants run as managed blocks (BlockingCall), so a slow database makes the pool add
+        // workers instead of starving other transactions. How many hand-offs a transaction makes
+        // depends on what its resources cost (CallTimes): with quick ones, one (all prepares on one
+        // pool thread; the commits on the caller's), with slow ones one per branch in each phase.
         this.phaseExecutor = s.phaseThreads() == PhaseThreads.BLOCKING
                 ? blockingPool("dtc-" + nodeName + "-phase")
                 : new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -141,9 +141,10 @@ public final class Engine implements AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("dtc-" + nodeName + "-timer"));
         this.background = new ScheduledThreadPoolExecutor(2, daemonThreads("dtc-" + nodeName + "-recovery"));
         Retrier retrier = new Retrier(background, audit, s.retryInitial(), s.retryMax());
-        Committer committer = new Committer(phaseExecutor, audit, decisions, retrier);
-        Rollbacker rollbacker = new Rollbacker(phaseExecutor, audit, decisions, retrier);
-        this.coordinator = new Coordinator(phaseExecutor, audit, decisions, committer, rollbacker);
+        CallTimes callTimes = new CallTimes();
+        Committer committer = new Committer(phaseExecutor, audit, decisions, retrier, callTimes);
+        Rollbacker rollbacker = new Rollbacker(phaseExecutor, audit, decisions, retrier, callTimes);
+        this.coordinator = new Coordinator(phaseExecutor, audit, decisions, committer, rollbacker, callTimes);
         this.settings = s;
         this.takeover = parent != null;
         this.recovery = new RecoveryManager(xids, decisions, committer, rollbacker, inFlight.keySet(), audit,

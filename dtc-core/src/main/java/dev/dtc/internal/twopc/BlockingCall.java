@@ -22,6 +22,16 @@ final class BlockingCall {
     private BlockingCall() {
     }
 
+    /** As {@link #run(XaCall)}, and records how long the call to the branch's resource took. */
+    static <T> T run(Branch b, CallTimes times, XaCall<T> call) throws XAException {
+        long start = System.nanoTime();
+        try {
+            return run(call);
+        } finally {
+            times.record(b, System.nanoTime() - start);
+        }
+    }
+
     static <T> T run(XaCall<T> call) throws XAException {
         if (!(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
             return call.call();

@@ -25,9 +25,11 @@ public final class Committer {
     private final Audit audit;
     private final Decisions decisions;
     private final Retrier retrier;
+    private final CallTimes callTimes;
 
-    public Committer(Executor executor, Audit audit, Decisions decisions, Retrier retrier) {
+    public Committer(Executor executor, Audit audit, Decisions decisions, Retrier retrier, CallTimes callTimes) {
         this.executor = executor;
+        this.callTimes = callTimes;
         this.audit = audit;
         this.decisions = decisions;
         this.retrier = retrier;
@@ -42,7 +44,7 @@ public final class Committer {
                 retryLater(d, b, 0, r.detail());
             }
             return r.verdict();
-        }, executor);
+        }, executor, callTimes);
     }
 
     private void retryLater(Decisions.Decision d, Branch b, int attempt, String lastError) {
@@ -65,7 +67,7 @@ public final class Committer {
         Failure failure = null;
         String detail = null;
         try {
-            BlockingCall.run(() -> {
+            BlockingCall.run(b, callTimes, () -> {
                 b.commit(false);
                 return null;
             });

@@ -32,11 +32,12 @@ public final class Coordinator {
     private final Rollbacker rollbacker;
     private final Executor executor;
 
-    public Coordinator(Executor executor, Audit audit, Decisions decisions, Committer committer, Rollbacker rollbacker) {
+    public Coordinator(Executor executor, Audit audit, Decisions decisions, Committer committer, Rollbacker rollbacker,
+                       CallTimes callTimes) {
         this.executor = executor;
         this.audit = audit;
         this.decisions = decisions;
-        this.preparer = new Preparer(executor, audit);
+        this.preparer = new Preparer(executor, audit, callTimes);
         this.committer = committer;
         this.rollbacker = rollbacker;
     }

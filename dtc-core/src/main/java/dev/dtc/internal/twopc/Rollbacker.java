@@ -24,10 +24,12 @@ public final class Rollbacker {
     private final Audit audit;
     private final Decisions decisions;
     private final Retrier retrier;
+    private final CallTimes callTimes;
     private volatile Consumer<DtcXid> leftToRecovery = xid -> { };
 
-    public Rollbacker(Executor executor, Audit audit, Decisions decisions, Retrier retrier) {
+    public Rollbacker(Executor executor, Audit audit, Decisions decisions, Retrier retrier, CallTimes callTimes) {
         this.executor = executor;
+        this.callTimes = callTimes;
         this.audit = audit;
         this.decisions = decisions;
         this.retrier = retrier;
@@ -39,7 +41,7 @@ public final class Rollbacker {
     }
 
     List<Verdict> rollbackAll(String txId, List<? extends Branch> branches) {
-        return Fanout.callAll(branches, b -> rollbackFirst(txId, b), executor);
+        return Fanout.callAll(branches, b -> rollbackFirst(txId, b), executor, callTimes);
     }
 
     Verdict rollbackFirst(String txId, Branch b) {
@@ -65,7 +67,7 @@ public final class Rollbacker {
         String detail = null;
         String code = null;
         try {
-            BlockingCall.run(() -> {
+            BlockingCall.run(b, callTimes, () -> {
                 b.rollback();
                 return null;
             });

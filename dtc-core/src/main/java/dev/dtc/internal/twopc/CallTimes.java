@@ -1,0 +1,67 @@
+package dev.dtc.internal.twopc;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How long each resource's calls have been taking lately, so that the phase engines hand a call to another thread
+ * only where that pays.
+ *
+ * <p>Running two calls at once saves the shorter one's time and costs a hand-off to a pool thread and back (two
+ * wake-ups: tens of microseconds of CPU and latency on a busy two-core machine). For a database on the network
+ * (a prepare of a millisecond) that is a good trade; for a resource that answers in a few microseconds it is not:
+ * with no-op resources the hand-offs were most of the coordinator's CPU. So a resource whose calls have taken
+ * less than {@link #QUICK_NANOS} on average is <em>quick</em>, and its calls are batched or run inline; any other,
+ * and one not yet seen, is called in parallel as before.
+ *
+ * <p>This is a cost decision only, never a safety one. Phase 1 still runs every prepare on a pool thread, so the
+ * caller returns at its deadline whatever a resource does; a quick resource that hangs delays only the branches
+ * queued behind it in the same transaction, which then count as no answer. One long call makes its resource slow
+ * at once (the average moves by an eighth of the sample), so the next transactions call it in parallel again.
+ *
+ * <p>Averages are kept per {@link Branch#resourceName()}; resources that did not name themselves share one entry.
+ * Updates race without locks: a lost sample only delays the average a little.
+ */
+public final class CallTimes {
+
+    /** Below this average a resource is quick: less than a hand-off to another thread costs. */
+    static final long QUICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    private final ConcurrentHashMap<String, Average> byResource = new ConcurrentHashMap<>();
+
+    /** True if calls to the branch's resource have been quick lately; false if slow or not yet seen. */
+    boolean quick(Branch b) {
+        Average a = byResource.get(b.resourceName());
+        return a != null && a.nanos < QUICK_NANOS;
+    }
+
+    /** Records one call to the branch's resource that took {@code nanos}, answered or failed. */
+    void record(Branch b, long nanos) {
+        Average a = byResource.get(b.resourceName());
+        if (a == null) {
+            a = byResource.computeIfAbsent(b.resourceName(), n -> new Average(nanos));
+        }
+        a.add(nanos);
+    }
+
+    /** The average in nanoseconds of the resource's calls, or -1 if none was recorded; for tests. */
+    long averageNanos(String resourceName) {
+        Average a = byResource.get(resourceName);
+        return a == null ? -1 : a.nanos;
+    }
+
+    private static final class Average {
+        private volatile long nanos;
+
+        Average(long first) {
+            this.nanos = first;
+        }
+
+        void add(long sample) {
+            long old = nanos;
+            long moved = old + (sample - old) / 8; // an exponential moving average with weight 1/8
+            // but one call that was not quick makes the resource slow at once
+            nanos = sample >= QUICK_NANOS ? Math.max(moved, QUICK_NANOS) : moved;
+        }
+    }
+}
