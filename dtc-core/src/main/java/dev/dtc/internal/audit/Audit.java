@@ -48,6 +48,14 @@ public final class Audit {
         return LEVELS.get(type);
     }
 
+    /**
+     * True if an event of this type would be written or handed to a listener: a caller that builds a detail
+     * string asks first, so that nothing is built on a hot path nobody listens to.
+     */
+    public boolean listening(EventType type) {
+        return !listeners.isEmpty() || LOG.isEnabledForLevel(LEVELS.get(type));
+    }
+
     public void emit(EventType type, String txId) {
         emit(type, txId, null, null);
     }

@@ -63,7 +63,9 @@ public final class DtcTransaction implements Transaction, Timed {
         this.enlistment = new Enlistment(txId, ctx.xids(), ctx.audit());
         this.syncs = new Synchronizations(txId);
         ctx.inFlight().put(txId, this);
-        ctx.audit().emit(EventType.BEGIN, txId, null, "timeout " + timeoutSeconds + "s");
+        if (ctx.audit().listening(EventType.BEGIN)) {
+            ctx.audit().emit(EventType.BEGIN, txId, null, "timeout " + timeoutSeconds + "s");
+        }
     }
 
     /** The transaction id: the global transaction id of its Xids. */

@@ -54,6 +54,12 @@ public final class XaBranch implements Branch {
         return resourceName;
     }
 
+    /** An unnamed resource's calls are timed by its class: a database's driver does not answer like a cache. */
+    @Override
+    public String timingKey() {
+        return resourceName.isEmpty() ? resource.getClass().getName() : resourceName;
+    }
+
     public Association association() {
         return association;
     }

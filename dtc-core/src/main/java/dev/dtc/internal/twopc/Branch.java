@@ -22,6 +22,14 @@ public interface Branch {
      */
     String resourceName();
 
+    /**
+     * What the time of this branch's calls is kept under ({@link CallTimes}): its {@link #resourceName()}, or for a
+     * branch of an unnamed resource something else that tells that resource apart from others, such as its class.
+     */
+    default String timingKey() {
+        return resourceName();
+    }
+
     /** Asks the participant to prepare; it votes {@link Vote#COMMIT} or {@link Vote#READ_ONLY}, or throws to abort. */
     Vote prepare() throws XAException;
 

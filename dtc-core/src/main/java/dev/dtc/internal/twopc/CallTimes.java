@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * queued behind it in the same transaction, which then count as no answer. One long call makes its resource slow
  * at once (the average moves by an eighth of the sample), so the next transactions call it in parallel again.
  *
- * <p>Averages are kept per {@link Branch#resourceName()}; resources that did not name themselves share one entry.
+ * <p>Averages are kept per {@link Branch#timingKey()}: the resource's name, or for an unnamed XA resource its class.
  * Updates race without locks: a lost sample only delays the average a little.
  */
 public final class CallTimes {
@@ -31,22 +31,22 @@ public final class CallTimes {
 
     /** True if calls to the branch's resource have been quick lately; false if slow or not yet seen. */
     boolean quick(Branch b) {
-        Average a = byResource.get(b.resourceName());
+        Average a = byResource.get(b.timingKey());
         return a != null && a.nanos < QUICK_NANOS;
     }
 
     /** Records one call to the branch's resource that took {@code nanos}, answered or failed. */
     void record(Branch b, long nanos) {
-        Average a = byResource.get(b.resourceName());
+        Average a = byResource.get(b.timingKey());
         if (a == null) {
-            a = byResource.computeIfAbsent(b.resourceName(), n -> new Average(nanos));
+            a = byResource.computeIfAbsent(b.timingKey(), n -> new Average(nanos));
         }
         a.add(nanos);
     }
 
     /** The average in nanoseconds of the resource's calls, or -1 if none was recorded; for tests. */
-    long averageNanos(String resourceName) {
-        Average a = byResource.get(resourceName);
+    long averageNanos(String timingKey) {
+        Average a = byResource.get(timingKey);
         return a == null ? -1 : a.nanos;
     }
 

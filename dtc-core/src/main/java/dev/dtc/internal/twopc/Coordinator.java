@@ -69,8 +69,10 @@ public final class Coordinator {
             return Outcome.COMMITTED;
         }
         boolean onePhase = branches.size() == 1 && onePhaseAllowed;
-        audit.emit(EventType.COMMIT_REQUESTED, txId, null,
-                onePhase ? "1 branch, one-phase" : branches.size() + " branches");
+        if (audit.listening(EventType.COMMIT_REQUESTED)) {
+            audit.emit(EventType.COMMIT_REQUESTED, txId, null,
+                    onePhase ? "1 branch, one-phase" : branches.size() + " branches");
+        }
         if (onePhase) {
             // One-phase commit: with a single resource there is nobody to agree with, so no
             // prepare and no log write; the resource decides alone.

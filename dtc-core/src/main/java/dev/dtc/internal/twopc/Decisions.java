@@ -226,14 +226,18 @@ public final class Decisions {
         }
         Decision d = new Decision(txId, true, branches);
         open.put(txId, d);
-        audit.emit(EventType.DECISION_WRITE, txId, null, voters.size() + " branches");
+        if (audit.listening(EventType.DECISION_WRITE)) {
+            audit.emit(EventType.DECISION_WRITE, txId, null, voters.size() + " branches");
+        }
         try {
             store.appendForced(LogRecord.decision(txId, DecisionPayload.encode(entries)));
         } catch (IOException | RuntimeException e) {
             open.remove(txId);
             throw e;
         }
-        audit.emit(EventType.DECISION_FORCED, txId, null, voters.size() + " branches");
+        if (audit.listening(EventType.DECISION_FORCED)) {
+            audit.emit(EventType.DECISION_FORCED, txId, null, voters.size() + " branches");
+        }
         return d;
     }
 

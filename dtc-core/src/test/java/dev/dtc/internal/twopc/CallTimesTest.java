@@ -2,9 +2,13 @@ package dev.dtc.internal.twopc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dtc.internal.tm.XaBranch;
 import dev.dtc.internal.xid.DtcXid;
+import dev.dtc.internal.xid.XidFactory;
 import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 import org.junit.jupiter.api.Test;
 
 class CallTimesTest {
@@ -74,4 +78,35 @@ class CallTimesTest {
         assertThat(t.quick(of("maria"))).isTrue();
         assertThat(t.averageNanos("other")).isEqualTo(-1);
     }
+
+    @Test
+    void unnamedXaResourcesAreTimedByTheirClass() {
+        CallTimes t = new CallTimes();
+        XidFactory xids = new XidFactory("n", 1);
+        DtcXid xid = xids.branch(xids.newTransactionId(), 0);
+        t.record(new XaBranch(new Cache(), xid, ""), 1_000);
+        assertThat(t.quick(new XaBranch(new Cache(), xid, ""))).isTrue();
+        assertThat(t.quick(new XaBranch(new Database(), xid, ""))).isFalse();
+        // a named resource is timed by its name, whatever its class
+        t.record(new XaBranch(new Database(), xid, "orders"), 1_000);
+        assertThat(t.quick(new XaBranch(new Cache(), xid, "orders"))).isTrue();
+    }
+
+    /** An XA resource that does nothing; subclassed for two resources of different classes. */
+    private abstract static class Unnamed implements XAResource {
+        @Override public void commit(Xid xid, boolean onePhase) { }
+        @Override public void end(Xid xid, int flags) { }
+        @Override public void forget(Xid xid) { }
+        @Override public int getTransactionTimeout() { return 0; }
+        @Override public boolean isSameRM(XAResource other) { return other == this; }
+        @Override public int prepare(Xid xid) { return XA_OK; }
+        @Override public Xid[] recover(int flag) { return new Xid[0]; }
+        @Override public void rollback(Xid xid) { }
+        @Override public boolean setTransactionTimeout(int seconds) { return false; }
+        @Override public void start(Xid xid, int flags) { }
+    }
+
+    private static final class Cache extends Unnamed { }
+
+    private static final class Database extends Unnamed { }
 }
