@@ -14,12 +14,12 @@ import javax.transaction.xa.Xid;
  * into one branch or shortcut to one-phase commit. {@link CallCounts} records what the
  * coordinator actually sent, so a run can prove that two-phase commit happened.
  */
-final class NoOpXAResource implements XAResource {
+public final class NoOpXAResource implements XAResource {
 
     private final String resourceManager;
     private final CallCounts counts;
 
-    NoOpXAResource(String resourceManager, CallCounts counts) {
+    public NoOpXAResource(String resourceManager, CallCounts counts) {
         this.resourceManager = resourceManager;
         this.counts = counts;
     }
@@ -81,11 +81,11 @@ final class NoOpXAResource implements XAResource {
      * What the coordinator sent to all resources of one measurement point. Adders, because a
      * coordinator may call prepare and commit from its own threads, in parallel.
      */
-    static final class CallCounts {
-        final LongAdder prepares = new LongAdder();
-        final LongAdder twoPhaseCommits = new LongAdder();
-        final LongAdder onePhaseCommits = new LongAdder();
-        final LongAdder rollbacks = new LongAdder();
+    public static final class CallCounts {
+        public final LongAdder prepares = new LongAdder();
+        public final LongAdder twoPhaseCommits = new LongAdder();
+        public final LongAdder onePhaseCommits = new LongAdder();
+        public final LongAdder rollbacks = new LongAdder();
 
         @Override
         public String toString() {
