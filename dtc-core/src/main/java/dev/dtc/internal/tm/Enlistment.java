@@ -69,7 +69,9 @@ final class Enlistment {
         XaBranch b = new XaBranch(resource, xids.branch(txId, branches.size() + 1), name);
         b.start(XAResource.TMNOFLAGS);
         branches.add(b);
-        audit.emit(EventType.ENLIST, txId, b.xid(), String.valueOf(resource)); // pooled resources name their database here
+        if (audit.listening(EventType.ENLIST)) { // a resource's toString may cost: pooled ones name their database
+            audit.emit(EventType.ENLIST, txId, b.xid(), String.valueOf(resource));
+        }
         return true;
     }
 

@@ -17,8 +17,8 @@ final class Synchronizations {
     private static final Logger LOG = LoggerFactory.getLogger(Synchronizations.class);
 
     private final String txId;
-    private final List<Synchronization> normal = new ArrayList<>(4);
-    private final List<Synchronization> interposed = new ArrayList<>(4);
+    private final List<Synchronization> normal = new ArrayList<>(); // no array until the first one: most have none
+    private final List<Synchronization> interposed = new ArrayList<>();
     /** The interposed beforeCompletion calls have begun: a normal synchronization could no longer be called. */
     private boolean interposedPhase;
 

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This is a cost decision only, never a safety one. Phase 1 still runs every prepare on a pool thread, so the
  * caller returns at its deadline whatever a resource does; a quick resource that hangs delays only the branches
- * queued behind it in the same transaction, which then count as no answer. One long call makes its resource slow
- * at once (the average moves by an eighth of the sample), so the next transactions call it in parallel again.
+ * queued behind it in the same transaction, which then count as no answer. Each sample counts for at most
+ * {@link #SAMPLE_CAP_NANOS}, so that one call that was preempted on a busy machine does not make a quick resource
+ * slow, while a resource whose calls really take long is slow after about three of them.
  *
  * <p>Averages are kept per {@link Branch#timingKey()}: the resource's name, or for an unnamed XA resource its class.
  * Updates race without locks: a lost sample only delays the average a little.
@@ -26,6 +27,9 @@ public final class CallTimes {
 
     /** Below this average a resource is quick: less than a hand-off to another thread costs. */
     static final long QUICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    /** The most one call counts for in the average. */
+    static final long SAMPLE_CAP_NANOS = 4 * QUICK_NANOS;
 
     private final ConcurrentHashMap<String, Average> byResource = new ConcurrentHashMap<>();
 
@@ -39,7 +43,7 @@ public final class CallTimes {
     void record(Branch b, long nanos) {
         Average a = byResource.get(b.timingKey());
         if (a == null) {
-            a = byResource.computeIfAbsent(b.timingKey(), n -> new Average(nanos));
+            a = byResource.computeIfAbsent(b.timingKey(), n -> new Average(Math.min(nanos, SAMPLE_CAP_NANOS)));
         }
         a.add(nanos);
     }
@@ -59,9 +63,7 @@ public final class CallTimes {
 
         void add(long sample) {
             long old = nanos;
-            long moved = old + (sample - old) / 8; // an exponential moving average with weight 1/8
-            // but one call that was not quick makes the resource slow at once
-            nanos = sample >= QUICK_NANOS ? Math.max(moved, QUICK_NANOS) : moved;
+            nanos = old + (Math.min(sample, SAMPLE_CAP_NANOS) - old) / 8; // an exponential moving average, weight 1/8
         }
     }
 }
