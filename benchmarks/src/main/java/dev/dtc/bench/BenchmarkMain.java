@@ -124,7 +124,10 @@ public final class BenchmarkMain implements Callable<Integer> {
             }
         }
 
-        System.out.println("## dtc vs Narayana — two-phase commit of two no-op XA resources\n");
+        boolean databases = !childEnvironment.isEmpty();
+        System.out.println(databases
+                ? "## dtc vs Narayana — two-phase commit of two no-op XA resources, or of one insert on each of two databases\n"
+                : "## dtc vs Narayana — two-phase commit of two no-op XA resources\n");
         System.out.println(header(workDir, diskProbes, warmup, window, rounds, childJvmOptions, descriptions));
         System.out.println(new ResultTable(configurations, threads, results, failures).render());
         return failures.isEmpty() ? 0 : 1;

@@ -28,12 +28,15 @@ final class DatabaseCheck implements AutoCloseable {
     static final String TABLE = "bench_xa_rows";
 
     /** A coordinator may finish phase two on its own threads after {@code commit()} returned. */
-    private static final Duration SETTLE = Duration.ofSeconds(10);
+    static final Duration SETTLE = Duration.ofSeconds(10);
 
     private final Side postgres;
     private final Side mysql;
+    private final Duration settle;
 
-    DatabaseCheck(XADataSource postgres, XADataSource mysql) throws SQLException {
+    /** @param settle how long to wait for rows and prepared branches to settle before judging */
+    DatabaseCheck(XADataSource postgres, XADataSource mysql, Duration settle) throws SQLException {
+        this.settle = settle;
         this.postgres = new Side("PostgreSQL", postgres.getXAConnection(), "SET lock_timeout = '10s'",
                 "CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGINT PRIMARY KEY, payload VARCHAR(64) NOT NULL)");
         this.mysql = new Side("MySQL/MariaDB", mysql.getXAConnection(), "SET SESSION lock_wait_timeout = 10",
@@ -49,7 +52,7 @@ final class DatabaseCheck implements AutoCloseable {
     /** Prints what it found on standard error; true if both databases hold exactly what was committed. */
     boolean afterPoint(String configuration, int threads, long committedOverall, long failedOverall)
             throws SQLException, XAException, InterruptedException {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        long deadline = System.nanoTime() + settle.toNanos();
         Found pg;
         Found my;
         while (true) {

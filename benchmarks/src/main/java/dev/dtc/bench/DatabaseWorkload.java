@@ -47,7 +47,7 @@ final class DatabaseWorkload implements Workload {
         this.system = system;
         this.postgres = XaDataSources.postgres(settings.postgresUrl(), settings.postgresUser(), settings.postgresPassword());
         this.mysql = XaDataSources.mysql(settings.mysqlUrl(), settings.mysqlUser(), settings.mysqlPassword());
-        this.check = new DatabaseCheck(postgres, mysql);
+        this.check = new DatabaseCheck(postgres, mysql, DatabaseCheck.SETTLE);
     }
 
     @Override
