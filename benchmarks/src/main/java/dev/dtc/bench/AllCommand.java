@@ -24,11 +24,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "all", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Everything in one run: floor-disk (1 thread); dtc, narayana-file, narayana-journal, narayana-volatile",
-            "(--threads); db-xa-by-hand, db-dtc, db-narayana on PostgreSQL + MySQL/MariaDB (--db-threads); the remote",
-            "path, dtc-server over HTTP beside its two floors (--remote-clients); then the targets table.",
-            "Needs the databases (options or DTC_TEST_* variables) and dtc-server's jar:",
-            "./mvnw -q -pl benchmarks -am package -DskipTests builds it.",
+            "Everything in one run, then the targets table:",
+            "  floor-disk at 1 thread;",
+            "  dtc, narayana-file, narayana-journal, narayana-volatile (--threads);",
+            "  db-xa-by-hand, db-dtc, db-narayana on PostgreSQL + MySQL/MariaDB (--db-threads);",
+            "  the remote path: dtc-server over HTTP beside its two floors (--remote-clients).",
+            "Needs the databases (options or DTC_TEST_* variables) and dtc-server's jar",
+            "(./mvnw -q -pl benchmarks -am package -DskipTests builds it).",
             "Progress goes to stderr; the Markdown report to stdout."})
 public final class AllCommand implements Callable<Integer> {
 
