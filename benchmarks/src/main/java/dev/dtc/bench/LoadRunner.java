@@ -61,8 +61,7 @@ final class LoadRunner {
             for (Thread worker : workers) {
                 worker.join();
             }
-            // before the check: a client's close may be what makes its work countable (floor-disk's file sizes)
-            close(configuration, clients);
+            // closed only after the check: a coordinator may still be finishing phase two on a client's connections
             return result(configuration, threads, clients, allocatedBefore, allocatedAfter);
         } finally {
             close(configuration, clients);
