@@ -199,15 +199,18 @@ final class DatabaseWorkload implements Workload {
         }
 
         private void undo(XAResource resource, Xid xid) {
+            if (xid == null) {
+                return;
+            }
             try {
                 resource.end(xid, XAResource.TMFAIL);
-            } catch (XAException ignored) {
+            } catch (XAException | RuntimeException ignored) {
                 // not active: already ended or never started
             }
             try {
                 resource.rollback(xid);
-            } catch (XAException ignored) {
-                // nothing to roll back, or already committed
+            } catch (XAException | RuntimeException ignored) {
+                // nothing to roll back, or already committed; a branch left prepared shows in the point's check
             }
         }
 

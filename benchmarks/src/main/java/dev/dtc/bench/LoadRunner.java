@@ -1,6 +1,7 @@
 package dev.dtc.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,21 +121,41 @@ final class LoadRunner {
         }
     }
 
-    /** The JVM's heap allocation so far, all threads; -1 where the JVM cannot tell. */
+    /**
+     * The JVM's heap allocation so far, all threads, also those that ended; -1 where the JVM cannot tell.
+     *
+     * <p>Called through reflection: {@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes} exists on
+     * every JDK from 14 (the run-time check below), but JDK 25's {@code --release 17} signatures lack it, so a direct
+     * call does not compile there. It is called twice per point, outside the measured path.
+     */
     static final class Allocation {
-        private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private static final Object THREADS = ManagementFactory.getThreadMXBean();
+        private static final Method TOTAL = totalMethod();
 
         private Allocation() {
         }
 
-        static long totalBytes() {
-            if (THREADS instanceof com.sun.management.ThreadMXBean) {
-                com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) THREADS;
-                if (hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled()) {
-                    return hotspot.getTotalThreadAllocatedBytes();
-                }
+        private static Method totalMethod() {
+            if (!(THREADS instanceof com.sun.management.ThreadMXBean hotspot)
+                    || !hotspot.isThreadAllocatedMemorySupported() || !hotspot.isThreadAllocatedMemoryEnabled()) {
+                return null;
             }
-            return -1;
+            try {
+                return com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+
+        static long totalBytes() {
+            if (TOTAL == null) {
+                return -1;
+            }
+            try {
+                return (Long) TOTAL.invoke(THREADS);
+            } catch (ReflectiveOperationException e) {
+                return -1;
+            }
         }
     }
 
