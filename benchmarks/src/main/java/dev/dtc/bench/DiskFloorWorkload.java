@@ -27,6 +27,7 @@ final class DiskFloorWorkload implements Workload {
     static final long ROLL_OVER_BYTES = 64L << 20;
 
     private final Path directory;
+    private final long rollOverBytes;
     private final AtomicLong fileCount = new AtomicLong();
     /** Bytes of the files rolled over or closed in this point. */
     private final AtomicLong bytesAppended = new AtomicLong();
@@ -34,13 +35,19 @@ final class DiskFloorWorkload implements Workload {
     private final List<Appender> open = new CopyOnWriteArrayList<>();
 
     DiskFloorWorkload(Path directory) {
+        this(directory, ROLL_OVER_BYTES);
+    }
+
+    /** @param rollOverBytes a file's size at which the next append goes to a fresh file (tests use a small one) */
+    DiskFloorWorkload(Path directory, long rollOverBytes) {
         this.directory = directory;
+        this.rollOverBytes = rollOverBytes;
     }
 
     @Override
     public String describe() {
         return "one 256-byte append + FileChannel.force(false) per transaction, a file per client thread under "
-                + directory + ", a new file every " + (ROLL_OVER_BYTES >> 20) + " MiB";
+                + directory + ", a new file every " + (rollOverBytes >> 20) + " MiB";
     }
 
     @Override
@@ -95,7 +102,7 @@ final class DiskFloorWorkload implements Workload {
 
         @Override
         public void transaction() throws IOException {
-            if (position + RECORD > ROLL_OVER_BYTES) {
+            if (position + RECORD > rollOverBytes) {
                 rollOver();
             }
             record.clear();
