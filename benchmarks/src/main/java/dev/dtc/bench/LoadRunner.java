@@ -39,11 +39,12 @@ final class LoadRunner {
         Timeline timeline = new Timeline();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         List<Client> clients = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         try {
             for (int i = 0; i < threads; i++) {
-                clients.add(new Client(workload.newClient(i), timeline, ready, go));
+                clients.add(new Client(workload.newClient(i), timeline, ready, go, release));
             }
             for (int i = 0; i < threads; i++) {
                 Thread worker = new Thread(clients.get(i), configuration + "-client-" + i);
@@ -58,13 +59,18 @@ final class LoadRunner {
             sleepUntil(timeline.measureFrom);
             long allocatedBefore = Allocation.totalBytes();
             sleepUntil(timeline.measureUntil);
+            // the clients are still alive here (they wait for the release): a thread that is ending while the JVM
+            // sums its threads can be missed, and the sum then sticks at its previous high (measured: 0 B/tx at
+            // 1 thread when the one client ended right at the window's edge)
             long allocatedAfter = Allocation.totalBytes();
+            release.countDown();
             for (Thread worker : workers) {
                 worker.join();
             }
             // closed only after the check: a coordinator may still be finishing phase two on a client's connections
             return result(configuration, threads, clients, allocatedBefore, allocatedAfter);
         } finally {
+            release.countDown();
             close(configuration, clients);
         }
     }
@@ -171,6 +177,7 @@ final class LoadRunner {
         private final Timeline timeline;
         private final CountDownLatch ready;
         private final CountDownLatch go;
+        private final CountDownLatch release;
 
         final Histogram latencies = new Histogram(3);
         long committedInWindow;
@@ -180,15 +187,29 @@ final class LoadRunner {
         Throwable firstFailure;
         boolean closed;
 
-        Client(Workload.Client client, Timeline timeline, CountDownLatch ready, CountDownLatch go) {
+        Client(Workload.Client client, Timeline timeline, CountDownLatch ready, CountDownLatch go,
+                CountDownLatch release) {
             this.client = client;
             this.timeline = timeline;
             this.ready = ready;
             this.go = go;
+            this.release = release;
         }
 
         @Override
         public void run() {
+            try {
+                loop();
+            } finally {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void loop() {
             ready.countDown();
             try {
                 go.await();
