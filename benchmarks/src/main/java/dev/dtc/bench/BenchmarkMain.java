@@ -1,29 +1,22 @@
 package dev.dtc.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -36,25 +29,26 @@ import picocli.CommandLine.Spec;
  * the same disk the project lives on), deleted when the child has exited, whatever happened.
  */
 @Command(name = "dtc-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
-        subcommands = {dev.dtc.bench.remote.RemoteCommand.class, dev.dtc.bench.remote.LocksCommand.class,
+        subcommands = {AllCommand.class, dev.dtc.bench.remote.RemoteCommand.class, dev.dtc.bench.remote.LocksCommand.class,
             dev.dtc.bench.remote.ScaleCommand.class},
         description = {
             "Two-phase commit of two no-op XA resources per transaction, durable logging on:",
             "committed tx/s and p50/p99 latency of begin -> enlist x2 -> commit, for dtc and Narayana.",
             "Progress goes to stderr; the Markdown report to stdout.",
-            "The remote path (dtc-server over HTTP) is the subcommand: dtc-benchmarks remote --help;",
+            "Everything at once, with the databases and the remote path, and the targets: dtc-benchmarks all --help;",
+            "the remote path (dtc-server over HTTP): dtc-benchmarks remote --help;",
             "the lock service: dtc-benchmarks locks --help; several coordinators on a shared store: dtc-benchmarks scale --help."})
 public final class BenchmarkMain implements Callable<Integer> {
 
-    /** Time a child may need beyond its points: JVM start, store set-up, the two-phase check's settle time. */
-    private static final Duration CHILD_SLACK = Duration.ofMinutes(2);
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-c", "--configurations"}, split = ",", paramLabel = "NAME",
-            defaultValue = "narayana-file,narayana-journal,dtc",
-            description = "Configurations to run, in this order (default: ${DEFAULT-VALUE}).")
+            defaultValue = "narayana-file,narayana-journal,narayana-volatile,dtc",
+            description = "Configurations to run, in this order (default: ${DEFAULT-VALUE}; also floor-disk,"
+                    + " db-xa-by-hand, db-dtc, db-narayana).")
     List<String> configurations;
 
     @Option(names = {"-t", "--threads"}, split = ",", paramLabel = "N", defaultValue = "1,8,64",
@@ -81,6 +75,9 @@ public final class BenchmarkMain implements Callable<Integer> {
             description = "Option for every child JVM, repeatable (default: -Xms1g -Xmx1g).")
     List<String> jvmOptions;
 
+    @Mixin
+    DatabaseOptions databaseOptions;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkMain()).execute(args));
     }
@@ -90,9 +87,11 @@ public final class BenchmarkMain implements Callable<Integer> {
         validate();
         Path workDir = workDirectory != null ? workDirectory : defaultWorkDirectory();
         Files.createDirectories(workDir);
-        List<String> childJvmOptions = jvmOptions != null ? jvmOptions : List.of("-Xms1g", "-Xmx1g");
+        List<String> childJvmOptions = jvmOptions != null ? jvmOptions : DEFAULT_JVM_OPTIONS;
         Duration warmup = Duration.ofMillis(Math.round(warmupSeconds * 1000));
         Duration window = Duration.ofMillis(Math.round(durationSeconds * 1000));
+        Map<String, String> childEnvironment = childEnvironment(spec, configurations, databaseOptions);
+        ChildJvm children = new ChildJvm(workDir, childJvmOptions, warmup, window, childEnvironment);
 
         List<PointResult> results = new ArrayList<>();
         List<String> diskProbes = new ArrayList<>();
@@ -106,23 +105,22 @@ public final class BenchmarkMain implements Callable<Integer> {
             diskProbes.add(disk);
             System.err.println(disk);
             for (String configuration : configurations) {
-                Path logDirectory = Files.createTempDirectory(workDir, "dtc-bench-" + configuration + "-");
-                try {
-                    ChildOutcome outcome = runChild(configuration, logDirectory, warmup, window, childJvmOptions);
-                    results.addAll(outcome.results);
-                    if (outcome.description != null) {
-                        descriptions.put(configuration, outcome.description);
-                    }
-                    if (outcome.failure != null) {
-                        failures.putIfAbsent(configuration, outcome.failure);
-                    }
-                } finally {
-                    deleteRecursively(logDirectory);
+                ChildJvm.Outcome outcome = children.run(configuration, threads);
+                results.addAll(outcome.results);
+                if (outcome.description != null) {
+                    descriptions.put(configuration, outcome.description);
+                }
+                if (outcome.failure != null) {
+                    failures.putIfAbsent(configuration, outcome.failure);
                 }
             }
         }
 
-        System.out.println(header(workDir, diskProbes, warmup, window, childJvmOptions, descriptions));
+        boolean databases = !childEnvironment.isEmpty();
+        System.out.println(databases
+                ? "## dtc vs Narayana — two-phase commit of two no-op XA resources, or of one insert on each of two databases\n"
+                : "## dtc vs Narayana — two-phase commit of two no-op XA resources\n");
+        System.out.println(header(workDir, diskProbes, warmup, window, rounds, childJvmOptions, descriptions));
         System.out.println(new ResultTable(configurations, threads, results, failures).render());
         return failures.isEmpty() ? 0 : 1;
     }
@@ -141,94 +139,31 @@ public final class BenchmarkMain implements Callable<Integer> {
         if (rounds < 1) {
             throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         }
+        validateTimes(spec, durationSeconds, warmupSeconds);
+    }
+
+    static void validateTimes(CommandSpec spec, double durationSeconds, double warmupSeconds) {
         if (durationSeconds <= 0 || warmupSeconds < 0) {
             throw new ParameterException(spec.commandLine(),
                     "--duration must be above 0 and --warmup at least 0 seconds");
         }
     }
 
-    private ChildOutcome runChild(String configuration, Path logDirectory, Duration warmup, Duration window,
-            List<String> childJvmOptions) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(childJvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ConfigurationRun.class.getName());
-        command.add(configuration);
-        command.add(logDirectory.toString());
-        command.add(Long.toString(warmup.toMillis()));
-        command.add(Long.toString(window.toMillis()));
-        command.add(threads.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        System.err.println("== " + configuration + ": " + threads.size() + " point(s) of " + warmup.toSeconds()
-                + " s warm-up + " + window.toSeconds() + " s, log in " + logDirectory);
-
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        ChildOutcome outcome = new ChildOutcome();
-        Thread reader = new Thread(() -> outcome.read(child, configuration), configuration + "-output");
-        reader.start();
-        Duration budget = warmup.plus(window).plus(Duration.ofSeconds(10)).multipliedBy(threads.size()).plus(CHILD_SLACK);
-        if (!child.waitFor(budget.toMillis(), TimeUnit.MILLISECONDS)) {
-            child.destroyForcibly().waitFor();
-            outcome.failIfFirst("did not finish within " + budget.toSeconds() + " s and was killed");
+    /** The databases for the children when a db- configuration runs; refused with what to set when none is named. */
+    static Map<String, String> childEnvironment(CommandSpec spec, List<String> configurations, DatabaseOptions options) {
+        boolean needed = configurations.stream()
+                .anyMatch(c -> Configuration.byLabel(c).family() == Configuration.Family.DATABASE);
+        if (!needed) {
+            return Map.of();
         }
-        reader.join();
-        if (child.exitValue() != 0) {
-            outcome.failIfFirst("child JVM exited with status " + child.exitValue());
-        } else if (outcome.results.size() < threads.size()) {
-            outcome.failIfFirst("child JVM reported " + outcome.results.size() + " of " + threads.size() + " points");
-        }
-        return outcome;
+        return options.resolve(System.getenv())
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), DatabaseSettings.missingMessage()))
+                .toEnvironment();
     }
 
-    /** What one child reported on its standard output. */
-    private static final class ChildOutcome {
-        final List<PointResult> results = new ArrayList<>();
-        String description;
-        String failure;
-
-        void read(Process child, String configuration) {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (PointResult.isResultLine(line)) {
-                        PointResult result = PointResult.parse(line);
-                        synchronized (this) {
-                            results.add(result);
-                        }
-                        System.err.println(String.format(Locale.ROOT,
-                                "[%s] %d threads: %.0f tx/s, p50 %.3f ms, p99 %.3f ms, %d failed", configuration,
-                                result.threads(), result.transactionsPerSecond(), result.p50Nanos() / 1e6,
-                                result.p99Nanos() / 1e6, result.failed()));
-                    } else if (line.startsWith("INFO ")) {
-                        synchronized (this) {
-                            description = line.substring("INFO ".length() + configuration.length() + 2);
-                        }
-                        System.err.println("[" + configuration + "] " + line.substring("INFO ".length()));
-                    } else if (line.startsWith("ERROR ")) {
-                        failIfFirst(line.substring("ERROR ".length()));
-                        System.err.println("[" + configuration + "] " + line);
-                    } else {
-                        System.err.println("[" + configuration + "] " + line);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        synchronized void failIfFirst(String reason) {
-            if (failure == null) {
-                failure = reason;
-            }
-        }
-    }
-
-    private String header(Path workDir, List<String> diskProbes, Duration warmup, Duration window, List<String> childJvmOptions,
-            Map<String, String> descriptions) throws IOException {
+    static String header(Path workDir, List<String> diskProbes, Duration warmup, Duration window, int rounds,
+            List<String> childJvmOptions, Map<String, String> descriptions) throws IOException {
         StringBuilder out = new StringBuilder();
-        out.append("## dtc vs Narayana — two-phase commit of two no-op XA resources\n\n");
         out.append("- run: ").append(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
         out.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
@@ -252,20 +187,9 @@ public final class BenchmarkMain implements Callable<Integer> {
     }
 
     /** Next to the jar (target/), so a stray directory after a kill -9 goes away with `mvn clean`. */
-    private static Path defaultWorkDirectory() throws URISyntaxException {
+    static Path defaultWorkDirectory() throws URISyntaxException {
         Path codeSource = Path.of(BenchmarkMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path parent = codeSource.getParent();
         return parent != null ? parent : Path.of("").toAbsolutePath();
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.delete(path);
-            }
-        }
     }
 }

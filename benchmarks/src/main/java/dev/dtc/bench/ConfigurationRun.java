@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Arguments: {@code <configuration> <log directory> <warm-up ms> <window ms> <threads,...>}.
  * It is started by {@link BenchmarkMain}; run it by hand only to look at one configuration.
- * Lines starting with {@code INFO } or {@code ERROR } are for the parent as well.
+ * Lines starting with {@code INFO } or {@code ERROR } are for the parent as well. The {@code db-} configurations
+ * read their databases from the environment ({@link DatabaseSettings}).
  */
 public final class ConfigurationRun {
 
@@ -40,9 +41,9 @@ public final class ConfigurationRun {
 
     private static int run(Configuration configuration, Path logDirectory, Duration warmup, Duration window,
             List<Integer> threadCounts) throws Exception {
-        try (TransactionSystem system = configuration.open(logDirectory)) {
-            System.out.println("INFO " + configuration.label() + ": " + system.describe());
-            LoadRunner runner = new LoadRunner(system.transactionManager(), warmup, window);
+        try (Workload workload = configuration.open(logDirectory, DatabaseSettings.fromEnvironment(System.getenv()))) {
+            System.out.println("INFO " + configuration.label() + ": " + workload.describe());
+            LoadRunner runner = new LoadRunner(workload, warmup, window);
             for (int threads : threadCounts) {
                 // start each point from a collected heap, so one point's garbage is not billed to the next
                 System.gc();

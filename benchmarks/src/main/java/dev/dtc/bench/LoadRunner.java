@@ -1,62 +1,95 @@
 package dev.dtc.bench;
 
-import jakarta.transaction.Status;
-import jakarta.transaction.Transaction;
-import jakarta.transaction.TransactionManager;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Drives one transaction manager with a fixed number of closed-loop client threads.
+ * Drives one {@link Workload} with a fixed number of closed-loop client threads.
  *
- * <p>Every thread runs begin → enlist "rm-a" → enlist "rm-b" → commit, back to back, and
- * times each transaction with {@link System#nanoTime()} into its own histogram (no shared
- * state on the measured path besides the manager itself). All threads share one timeline: a
- * warm-up during which nothing is recorded (JIT, log files pre-allocated, caches filled),
- * then a fixed window in which a transaction counts if its commit returned inside it.
- * Throughput is committed transactions over the window length; the per-thread histograms are
- * merged for the percentiles.
+ * <p>Every thread runs the workload's transaction back to back and times each with {@link System#nanoTime()}
+ * into its own histogram (no shared state on the measured path besides the system under test). All threads share
+ * one timeline: a warm-up during which nothing is recorded (JIT, log files pre-allocated, caches filled), then a
+ * fixed window in which a transaction counts if it returned inside it. Throughput is committed transactions over
+ * the window length; the per-thread histograms are merged for the percentiles.
+ *
+ * <p>Allocation: the JVM's total allocated heap bytes ({@link com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes},
+ * every thread, also those that ended) read at the window's edges by this runner's thread, divided by the
+ * transactions committed in the window.
  */
 final class LoadRunner {
 
-    private static final Duration PHASE_TWO_SETTLE = Duration.ofSeconds(10);
-
-    private final TransactionManager transactionManager;
+    private final Workload workload;
     private final Duration warmup;
     private final Duration window;
 
-    LoadRunner(TransactionManager transactionManager, Duration warmup, Duration window) {
-        this.transactionManager = transactionManager;
+    LoadRunner(Workload workload, Duration warmup, Duration window) {
+        this.workload = workload;
         this.warmup = warmup;
         this.window = window;
     }
 
-    PointResult run(String configuration, int threads) throws InterruptedException {
-        NoOpXAResource.CallCounts counts = new NoOpXAResource.CallCounts();
+    PointResult run(String configuration, int threads) throws Exception {
+        workload.beforePoint();
         Timeline timeline = new Timeline();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         List<Client> clients = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            Client client = new Client(transactionManager, counts, timeline, ready, go);
-            clients.add(client);
-            Thread worker = new Thread(client, configuration + "-client-" + i);
-            workers.add(worker);
-            worker.start();
+        try {
+            for (int i = 0; i < threads; i++) {
+                clients.add(new Client(workload.newClient(i), timeline, ready, go, release));
+            }
+            for (int i = 0; i < threads; i++) {
+                Thread worker = new Thread(clients.get(i), configuration + "-client-" + i);
+                workers.add(worker);
+                worker.start();
+            }
+            ready.await();
+            // The latch publishes the timeline to every client (happens-before on countDown/await).
+            timeline.measureFrom = System.nanoTime() + warmup.toNanos();
+            timeline.measureUntil = timeline.measureFrom + window.toNanos();
+            go.countDown();
+            sleepUntil(timeline.measureFrom);
+            long allocatedBefore = Allocation.totalBytes();
+            sleepUntil(timeline.measureUntil);
+            // the clients are still alive here (they wait for the release): a thread that is ending while the JVM
+            // sums its threads can be missed, and the sum then sticks at its previous high (measured: 0 B/tx at
+            // 1 thread when the one client ended right at the window's edge)
+            long allocatedAfter = Allocation.totalBytes();
+            release.countDown();
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            // closed only after the check: a coordinator may still be finishing phase two on a client's connections
+            return result(configuration, threads, clients, allocatedBefore, allocatedAfter);
+        } finally {
+            release.countDown();
+            close(configuration, clients);
         }
-        ready.await();
-        // The latch publishes the timeline to every client (happens-before on countDown/await).
-        timeline.measureFrom = System.nanoTime() + warmup.toNanos();
-        timeline.measureUntil = timeline.measureFrom + window.toNanos();
-        go.countDown();
-        for (Thread worker : workers) {
-            worker.join();
-        }
+    }
 
+    private static void close(String configuration, List<Client> clients) {
+        for (Client client : clients) {
+            if (!client.closed) {
+                client.closed = true;
+                try {
+                    client.client.close();
+                } catch (Exception e) {
+                    System.err.println("[" + configuration + "] closing a client: " + e);
+                }
+            }
+        }
+    }
+
+    private PointResult result(String configuration, int threads, List<Client> clients, long allocatedBefore,
+            long allocatedAfter) throws Exception {
         Histogram latencies = new Histogram(3);
         long committed = 0;
         long failed = 0;
@@ -78,33 +111,58 @@ final class LoadRunner {
                     + " threads; the first failure:");
             firstFailure.printStackTrace();
         }
-        boolean twoPhaseChecked = checkTwoPhaseCommit(configuration, threads, counts, committedOverall, failedOverall);
+        boolean checked = workload.check(configuration, threads, committedOverall, failedOverall);
         double seconds = window.toNanos() / 1e9;
+        long allocatedPerTx = allocatedBefore < 0 || allocatedAfter < 0 || committed == 0 ? -1
+                : (allocatedAfter - allocatedBefore) / committed;
         return new PointResult(configuration, threads, committed, failed, seconds,
                 latencies.getValueAtPercentile(50), latencies.getValueAtPercentile(99), latencies.getMaxValue(),
-                twoPhaseChecked);
+                allocatedPerTx, checked);
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     /**
-     * Proves the point measured what it claims: every committed transaction sent two prepares
-     * and two two-phase commits, and nothing was committed in one phase. A coordinator may
-     * finish phase two on its own threads, so give straggling commits a moment to land.
+     * The JVM's heap allocation so far, all threads, also those that ended; -1 where the JVM cannot tell.
+     *
+     * <p>Called through reflection: {@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes} exists on
+     * every JDK from 14 (the run-time check below), but JDK 25's {@code --release 17} signatures lack it, so a direct
+     * call does not compile there. It is called twice per point, outside the measured path.
      */
-    private static boolean checkTwoPhaseCommit(String configuration, int threads, NoOpXAResource.CallCounts counts,
-            long committedOverall, long failedOverall) throws InterruptedException {
-        long expected = 2 * committedOverall;
-        long deadline = System.nanoTime() + PHASE_TWO_SETTLE.toNanos();
-        while (counts.twoPhaseCommits.sum() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    static final class Allocation {
+        private static final Object THREADS = ManagementFactory.getThreadMXBean();
+        private static final Method TOTAL = totalMethod();
+
+        private Allocation() {
         }
-        boolean ok = failedOverall == 0
-                ? counts.prepares.sum() == expected && counts.twoPhaseCommits.sum() == expected
-                : counts.prepares.sum() >= expected && counts.twoPhaseCommits.sum() >= expected;
-        ok &= counts.onePhaseCommits.sum() == 0;
-        System.err.println("[" + configuration + "] " + threads + " threads: " + committedOverall
-                + " committed overall (warm-up included), resources saw " + counts
-                + (ok ? " — two-phase commit confirmed" : " — MISMATCH: not a clean two-phase commit per transaction"));
-        return ok;
+
+        private static Method totalMethod() {
+            if (!(THREADS instanceof com.sun.management.ThreadMXBean hotspot)
+                    || !hotspot.isThreadAllocatedMemorySupported() || !hotspot.isThreadAllocatedMemoryEnabled()) {
+                return null;
+            }
+            try {
+                return com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+
+        static long totalBytes() {
+            if (TOTAL == null) {
+                return -1;
+            }
+            try {
+                return (Long) TOTAL.invoke(THREADS);
+            } catch (ReflectiveOperationException e) {
+                return -1;
+            }
+        }
     }
 
     /** When recording starts and stops; written once before the clients are released. */
@@ -115,12 +173,11 @@ final class LoadRunner {
 
     /** One client thread; its fields are read by the runner only after join(). */
     private static final class Client implements Runnable {
-        private final TransactionManager tm;
-        private final NoOpXAResource first;
-        private final NoOpXAResource second;
+        private final Workload.Client client;
         private final Timeline timeline;
         private final CountDownLatch ready;
         private final CountDownLatch go;
+        private final CountDownLatch release;
 
         final Histogram latencies = new Histogram(3);
         long committedInWindow;
@@ -128,20 +185,31 @@ final class LoadRunner {
         long committedOverall;
         long failedOverall;
         Throwable firstFailure;
+        boolean closed;
 
-        Client(TransactionManager tm, NoOpXAResource.CallCounts counts, Timeline timeline,
-                CountDownLatch ready, CountDownLatch go) {
-            this.tm = tm;
-            // one "connection" per resource manager per thread, reused as a pool would
-            this.first = new NoOpXAResource("rm-a", counts);
-            this.second = new NoOpXAResource("rm-b", counts);
+        Client(Workload.Client client, Timeline timeline, CountDownLatch ready, CountDownLatch go,
+                CountDownLatch release) {
+            this.client = client;
             this.timeline = timeline;
             this.ready = ready;
             this.go = go;
+            this.release = release;
         }
 
         @Override
         public void run() {
+            try {
+                loop();
+            } finally {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void loop() {
             ready.countDown();
             try {
                 go.await();
@@ -176,34 +244,14 @@ final class LoadRunner {
 
         private boolean oneTransaction() {
             try {
-                tm.begin();
-                Transaction tx = tm.getTransaction();
-                if (!tx.enlistResource(first) || !tx.enlistResource(second)) {
-                    throw new IllegalStateException("enlistResource returned false");
-                }
-                tm.commit();
+                client.transaction();
                 return true;
             } catch (Exception | Error e) {
                 if (firstFailure == null) {
                     firstFailure = e;
                 }
-                clearThread();
+                client.afterFailure();
                 return false;
-            }
-        }
-
-        /** After a failure, leave the thread without a transaction so the next begin() works. */
-        private void clearThread() {
-            try {
-                if (tm.getStatus() != Status.STATUS_NO_TRANSACTION) {
-                    tm.rollback();
-                }
-            } catch (Exception | Error ignored) {
-                try {
-                    tm.suspend();
-                } catch (Exception | Error alsoIgnored) {
-                    // nothing more to do: the next begin() will report it
-                }
             }
         }
     }

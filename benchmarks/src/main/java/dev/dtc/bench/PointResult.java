@@ -16,8 +16,11 @@ import java.util.Locale;
  * @param p50Nanos        median begin→commit latency of the committed ones
  * @param p99Nanos        99th percentile of the same
  * @param maxNanos        slowest committed transaction
- * @param twoPhaseChecked the resources saw exactly two prepares and two two-phase commits per
- *                        committed transaction and no one-phase commit
+ * @param allocatedBytesPerTx heap bytes the whole JVM allocated during the window per committed transaction,
+ *                        -1 if unknown
+ * @param checked         the workload's check passed: e.g. the resources saw exactly two prepares and two
+ *                        two-phase commits per committed transaction, or the databases hold exactly the
+ *                        committed rows and no prepared branch (see {@link Workload#check})
  */
 record PointResult(
         String configuration,
@@ -28,7 +31,8 @@ record PointResult(
         long p50Nanos,
         long p99Nanos,
         long maxNanos,
-        boolean twoPhaseChecked) {
+        long allocatedBytesPerTx,
+        boolean checked) {
 
     static final String PREFIX = "RESULT ";
 
@@ -37,8 +41,9 @@ record PointResult(
     }
 
     String toLine() {
-        return PREFIX + String.format(Locale.ROOT, "%s %d %d %d %.6f %d %d %d %b",
-                configuration, threads, committed, failed, seconds, p50Nanos, p99Nanos, maxNanos, twoPhaseChecked);
+        return PREFIX + String.format(Locale.ROOT, "%s %d %d %d %.6f %d %d %d %d %b",
+                configuration, threads, committed, failed, seconds, p50Nanos, p99Nanos, maxNanos, allocatedBytesPerTx,
+                checked);
     }
 
     static boolean isResultLine(String line) {
@@ -50,11 +55,11 @@ record PointResult(
             throw new IllegalArgumentException("not a result line: " + line);
         }
         String[] f = line.substring(PREFIX.length()).trim().split(" ");
-        if (f.length != 9) {
-            throw new IllegalArgumentException("a result line has 9 fields, this one " + f.length + ": " + line);
+        if (f.length != 10) {
+            throw new IllegalArgumentException("a result line has 10 fields, this one " + f.length + ": " + line);
         }
         return new PointResult(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                 Double.parseDouble(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-                Boolean.parseBoolean(f[8]));
+                Long.parseLong(f[8]), Boolean.parseBoolean(f[9]));
     }
 }

@@ -9,7 +9,8 @@ class PointResultTest {
 
     @Test
     void aResultLineCarriesEveryFieldFromChildToParent() {
-        PointResult sent = new PointResult("narayana-journal", 64, 123_456, 7, 10.0, 1_500_000, 9_800_000, 40_000_000, true);
+        PointResult sent = new PointResult("narayana-journal", 64, 123_456, 7, 10.0, 1_500_000, 9_800_000, 40_000_000, 1_234,
+                true);
 
         PointResult received = PointResult.parse(sent.toLine());
 
@@ -21,7 +22,7 @@ class PointResultTest {
     void aLineThatIsNotAResultIsRefusedWithTheLine() {
         assertThatThrownBy(() -> PointResult.parse("RESULT dtc 8 100"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("9 fields")
+                .hasMessageContaining("10 fields")
                 .hasMessageContaining("RESULT dtc 8 100");
     }
 }
