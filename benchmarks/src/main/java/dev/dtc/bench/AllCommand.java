@@ -61,7 +61,7 @@ public final class AllCommand implements Callable<Integer> {
             description = "Warm-up before each point, not recorded (default: ${DEFAULT-VALUE} s).")
     double warmupSeconds;
 
-    @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS", defaultValue = "30",
             description = "Remote path: before its first point, each workload this long, not recorded (default:"
                     + " ${DEFAULT-VALUE} s).")
     double jitWarmupSeconds;
