@@ -7,6 +7,7 @@ import dev.dtc.internal.twopc.Branch;
 import dev.dtc.internal.twopc.Vote;
 import dev.dtc.internal.xid.DtcXid;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import javax.transaction.xa.XAException;
 
@@ -121,6 +122,16 @@ final class HttpBranch implements Branch {
     @Override
     public String resourceName() {
         return address.resourceName();
+    }
+
+    /**
+     * Calls are timed per service (scheme, host and port), not per participant URL: clients choose URLs freely, so
+     * keyed by URL the engine's record of call times would grow with every new path.
+     */
+    @Override
+    public String timingKey() {
+        URI u = address.url();
+        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
     }
 
     @Override

@@ -31,6 +31,12 @@ public final class CallTimes {
     /** The most one call counts for in the average. */
     static final long SAMPLE_CAP_NANOS = 4 * QUICK_NANOS;
 
+    /**
+     * The most resources whose times are kept. Past it a new resource is not recorded and stays "not yet seen",
+     * which is the safe default (its calls run in parallel), so a stream of ever new names cannot grow the map.
+     */
+    static final int MAX_RESOURCES = 1_024;
+
     private final ConcurrentHashMap<String, Average> byResource = new ConcurrentHashMap<>();
 
     /** True if calls to the branch's resource have been quick lately; false if slow or not yet seen. */
@@ -43,6 +49,9 @@ public final class CallTimes {
     void record(Branch b, long nanos) {
         Average a = byResource.get(b.timingKey());
         if (a == null) {
+            if (byResource.size() >= MAX_RESOURCES) {
+                return;
+            }
             a = byResource.computeIfAbsent(b.timingKey(), n -> new Average(Math.min(nanos, SAMPLE_CAP_NANOS)));
         }
         a.add(nanos);

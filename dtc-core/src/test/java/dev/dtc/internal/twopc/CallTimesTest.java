@@ -72,6 +72,18 @@ class CallTimesTest {
     }
 
     @Test
+    void pastTheLimitNewResourcesAreNotRecordedAndStaySlow() {
+        CallTimes t = new CallTimes();
+        for (int i = 0; i < CallTimes.MAX_RESOURCES; i++) {
+            t.record(of("r" + i), 1_000);
+        }
+        t.record(of("one too many"), 1_000);
+        assertThat(t.quick(of("one too many"))).isFalse();
+        assertThat(t.averageNanos("one too many")).isEqualTo(-1);
+        assertThat(t.quick(of("r0"))).isTrue();
+    }
+
+    @Test
     void aResourceWhoseFirstCallIsSlowIsSlow() {
         CallTimes t = new CallTimes();
         t.record(of("db"), TimeUnit.MILLISECONDS.toNanos(1));
