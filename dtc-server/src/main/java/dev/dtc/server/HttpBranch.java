@@ -43,6 +43,7 @@ final class HttpBranch implements Branch {
     private final String txId;
     private final DtcXid xid;
     private final ParticipantAddress address;
+    private final String timingKey;
     private final ParticipantCalls calls;
     private final ObjectMapper json;
     private final RollbackWatch source;
@@ -83,6 +84,8 @@ final class HttpBranch implements Branch {
         this.joined = joined;
         this.xid = xid;
         this.address = address;
+        URI u = address.url();
+        this.timingKey = u.getScheme() + "://" + u.getHost() + ":" + u.getPort(); // asked twice per call: built once
         this.payload = payload;
         this.calls = calls;
         this.json = json;
@@ -130,8 +133,7 @@ final class HttpBranch implements Branch {
      */
     @Override
     public String timingKey() {
-        URI u = address.url();
-        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
+        return timingKey;
     }
 
     @Override

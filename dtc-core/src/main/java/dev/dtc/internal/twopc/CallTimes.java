@@ -47,12 +47,13 @@ public final class CallTimes {
 
     /** Records one call to the branch's resource that took {@code nanos}, answered or failed. */
     void record(Branch b, long nanos) {
-        Average a = byResource.get(b.timingKey());
+        String key = b.timingKey();
+        Average a = byResource.get(key);
         if (a == null) {
             if (byResource.size() >= MAX_RESOURCES) {
                 return;
             }
-            a = byResource.computeIfAbsent(b.timingKey(), n -> new Average(Math.min(nanos, SAMPLE_CAP_NANOS)));
+            a = byResource.computeIfAbsent(key, n -> new Average(Math.min(nanos, SAMPLE_CAP_NANOS)));
         }
         a.add(nanos);
     }

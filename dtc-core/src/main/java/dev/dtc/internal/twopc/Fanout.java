@@ -23,36 +23,22 @@ final class Fanout {
         if (n == 0) {
             return List.of();
         }
-        List<CompletableFuture<R>> elsewhere = null;
+        // null where the caller makes the call itself: every quick one and the first slow one
+        List<CompletableFuture<R>> elsewhere = new ArrayList<>(n);
         boolean callerHasSlowOne = false;
-        for (int i = 0; i < n; i++) {
-            B b = branches.get(i);
-            CompletableFuture<R> f = null;
-            if (!times.quick(b)) {
-                if (callerHasSlowOne) {
-                    f = CompletableFuture.supplyAsync(() -> call.apply(b), executor);
-                }
-                callerHasSlowOne = true;
-            }
-            if (f != null && elsewhere == null) {
-                elsewhere = new ArrayList<>(n);
-                for (int j = 0; j < i; j++) {
-                    elsewhere.add(null);
-                }
-            }
-            if (elsewhere != null) {
-                elsewhere.add(f);
-            }
+        for (B b : branches) {
+            boolean quick = times.quick(b);
+            boolean here = quick || !callerHasSlowOne;
+            callerHasSlowOne |= !quick;
+            elsewhere.add(here ? null : CompletableFuture.supplyAsync(() -> call.apply(b), executor));
         }
         List<R> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            results.add(elsewhere == null || elsewhere.get(i) == null ? call.apply(branches.get(i)) : null);
+            results.add(elsewhere.get(i) == null ? call.apply(branches.get(i)) : null);
         }
-        if (elsewhere != null) {
-            for (int i = 0; i < n; i++) {
-                if (elsewhere.get(i) != null) {
-                    results.set(i, elsewhere.get(i).join());
-                }
+        for (int i = 0; i < n; i++) {
+            if (elsewhere.get(i) != null) {
+                results.set(i, elsewhere.get(i).join());
             }
         }
         return results;

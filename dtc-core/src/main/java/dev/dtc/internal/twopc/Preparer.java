@@ -118,26 +118,9 @@ final class Preparer {
             Thread.currentThread().interrupt();
             return "interrupted while waiting";
         } catch (ExecutionException e) {
-            // one prepare failed; the others may still be running: wait for them as well
-            for (CompletableFuture<Answer> f : futures) {
-                try {
-                    long wait = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
-                    if (wait == Long.MAX_VALUE) {
-                        f.get();
-                    } else {
-                        f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
-                    }
-                } catch (ExecutionException ignored) {
-                    // read by the caller
-                } catch (TimeoutException t) {
-                    return TIMED_OUT;
-                } catch (InterruptedException i) {
-                    Thread.currentThread().interrupt();
-                    return "interrupted while waiting";
-                }
-            }
+            // allOf completes only when every future has: one failed, and all are done (the caller reads each)
+            return null;
         }
-        return null;
     }
 
     /** One pool thread prepares quick branches one after the other, until they are done or the deadline passed. */
